@@ -1,0 +1,13 @@
+/** Domain ARNs: arn:aws:swf:<region>:<account>:/domain/<name>, as SWF shows them. */
+import type { ServerSettings } from './context.js';
+import { SwfFault } from '../faults.js';
+
+export const domainArn = (settings: ServerSettings, name: string): string =>
+  `arn:aws:swf:${settings.region}:${settings.accountId}:/domain/${name}`;
+
+/** The domain name an ARN of ours names; anything else is an unknown resource. */
+export function domainOfArn(settings: ServerSettings, arn: string): string {
+  const prefix = `arn:aws:swf:${settings.region}:${settings.accountId}:/domain/`;
+  if (!arn.startsWith(prefix) || arn.length === prefix.length) throw new SwfFault('UnknownResourceFault', `Unknown resource: ${arn}`);
+  return arn.slice(prefix.length);
+}

@@ -1,0 +1,56 @@
+/** PollForActivityTask: a long poll that hands the next activity task of a task list to one worker. */
+import type { ActivityTask } from '../model/shapes.js';
+import type { Handler, Services } from './context.js';
+import type { RequestContext } from '../server/http.js';
+import { isOpen, startActivity } from '../engine/index.js';
+import { requireDomain } from './common.js';
+import { ClientGone } from './client-gone.js';
+
+const EMPTY: ActivityTask = {
+  taskToken: '',
+  activityId: '',
+  startedEventId: 0,
+  workflowExecution: { workflowId: '', runId: '' },
+  activityType: { name: '', version: '' },
+};
+
+async function claimActivityTask(s: Services, domain: string, taskList: string, identity: string | undefined, request: RequestContext): Promise<ActivityTask | undefined> {
+  return s.store.transaction(async (tx) => {
+    for (;;) {
+      const task = await tx.claimTask(domain, 'activity', taskList);
+      if (!task) return undefined;
+      const state = await tx.getExecution(task.runId);
+      const activity = state && isOpen(state) ? Object.values(state.activities).find((a) => a.token === task.token) : undefined;
+      if (!state || !activity) {
+        await tx.removeTask(task.token);
+        continue;
+      }
+      const t = s.executor.begin(state);
+      const startedEventId = startActivity(t, activity, identity);
+      await s.executor.persist(tx, t);
+      if (request.clientGone()) throw new ClientGone();
+      return {
+        taskToken: task.token,
+        activityId: activity.activityId,
+        startedEventId,
+        workflowExecution: { workflowId: state.workflowId, runId: state.runId },
+        activityType: activity.activityType,
+        ...(activity.input !== undefined ? { input: activity.input } : {}),
+      };
+    }
+  });
+}
+
+export const pollForActivityTask: Handler<'PollForActivityTask'> = async (input, s, request) => {
+  await requireDomain(s.store, input.domain);
+  const key = { domain: input.domain, kind: 'activity' as const, taskList: input.taskList.name };
+  try {
+    const task = await s.dispatcher.poll(key, s.settings.pollTimeoutMs, request.signal, () =>
+      claimActivityTask(s, input.domain, input.taskList.name, input.identity, request),
+    );
+    return task ?? EMPTY;
+  } catch (err) {
+    if (err instanceof ClientGone) return EMPTY;
+    throw err;
+  }
+};

@@ -1,0 +1,24 @@
+import type { Handler } from './context.js';
+import { SwfFault } from '../faults.js';
+import { validateResourceTags } from './tags.js';
+
+export const registerDomain: Handler<'RegisterDomain'> = async (input, { store, clock, settings }) => {
+  // The validator already holds retention to NONE or 0..90 days.
+  const retention = input.workflowExecutionRetentionPeriodInDays;
+  const tags = input.tags ?? [];
+  validateResourceTags(tags);
+  await store.transaction(async (tx) => {
+    if (await tx.getDomain(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);
+    if ((await tx.listDomains()).length >= settings.limits.maxDomains) {
+      throw new SwfFault('LimitExceededFault', `The number of domains reached the limit of ${settings.limits.maxDomains}`);
+    }
+    await tx.putDomain({
+      name: input.name,
+      status: 'REGISTERED',
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      retentionDays: retention,
+      createdAt: clock.now(),
+      tags,
+    });
+  });
+};

@@ -1,0 +1,93 @@
+/**
+ * Long-poll waiters per task list. A poll tries to claim a task; if none is there it waits
+ * until a commit adds a task to its list (or its time runs out), then tries again.
+ *
+ * Wake-ups are hints, never hand-offs: the claim itself is a transaction, so two woken
+ * pollers race for one task and exactly one wins. A generation counter per list closes the
+ * gap between a failed claim and the start of the wait.
+ */
+import type { TaskListKey } from '../store/types.js';
+import { SwfFault } from '../faults.js';
+
+interface ListWaiters {
+  generation: number;
+  waiters: Set<() => void>;
+  pollers: number;
+}
+
+export const taskListId = (key: TaskListKey): string => `${key.kind}\u0000${key.domain}\u0000${key.taskList}`;
+
+export class Dispatcher {
+  private readonly lists = new Map<string, ListWaiters>();
+
+  constructor(private readonly maxPollersPerTaskList: number) {}
+
+  private list(id: string): ListWaiters {
+    let l = this.lists.get(id);
+    if (!l) {
+      l = { generation: 0, waiters: new Set(), pollers: 0 };
+      this.lists.set(id, l);
+    }
+    return l;
+  }
+
+  /** Tasks were added to these lists (after commit): wake their pollers. */
+  notify(keys: readonly TaskListKey[]): void {
+    for (const key of keys) {
+      const l = this.lists.get(taskListId(key));
+      if (!l) continue;
+      l.generation++;
+      for (const wake of [...l.waiters]) wake();
+    }
+  }
+
+  /** Wakes every poller of every list (e.g. a hint from another node of the cluster). */
+  notifyAll(): void {
+    for (const l of this.lists.values()) {
+      l.generation++;
+      for (const wake of [...l.waiters]) wake();
+    }
+  }
+
+  /**
+   * Polls until `claim` yields a task, `timeoutMs` passes, or `signal` aborts.
+   * `recheckMs` bounds each wait, so a missed wake-up costs at most that much latency.
+   */
+  async poll<T>(key: TaskListKey, timeoutMs: number, signal: AbortSignal, claim: () => Promise<T | undefined>, recheckMs = 5_000): Promise<T | undefined> {
+    const id = taskListId(key);
+    const l = this.list(id);
+    if (l.pollers >= this.maxPollersPerTaskList) {
+      throw new SwfFault('LimitExceededFault', `Too many pollers on task list ${key.taskList}`);
+    }
+    l.pollers++;
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        const generation = l.generation;
+        const task = await claim();
+        if (task !== undefined) return task;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0 || signal.aborted) return undefined;
+        if (l.generation !== generation) continue;
+        await this.wait(l, Math.min(remaining, recheckMs), signal);
+      }
+    } finally {
+      l.pollers--;
+      if (l.pollers === 0 && l.waiters.size === 0) this.lists.delete(id);
+    }
+  }
+
+  private wait(l: ListWaiters, ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        l.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      l.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}

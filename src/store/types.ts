@@ -1,0 +1,130 @@
+/**
+ * The Store speaks SWF: domains, types, runs, history, task queues and deadlines. It leaks
+ * no driver types; back ends (sqlite/, postgres/) implement it and pass one conformance suite.
+ */
+import type { HistoryEvent, RegistrationStatus, ResourceTag } from '../model/shapes.js';
+import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../engine/index.js';
+
+export interface DomainRecord {
+  name: string;
+  status: RegistrationStatus;
+  description?: string;
+  /** As registered: a whole number of days as a string ("0" to "90"), or "NONE". */
+  retentionDays: string;
+  createdAt: number;
+  tags: ResourceTag[];
+}
+
+export type TypeKind = 'workflow' | 'activity';
+
+export interface TypeRecord<C = Record<string, unknown>> {
+  domain: string;
+  kind: TypeKind;
+  name: string;
+  version: string;
+  status: RegistrationStatus;
+  description?: string;
+  creationDate: number;
+  deprecationDate?: number;
+  configuration: C;
+}
+
+export interface TaskRow extends TaskSpec {
+  started: boolean;
+}
+
+export interface TimerRow {
+  key: TimerKey;
+  dueAt: number;
+}
+
+export interface HistoryQuery {
+  /** Return events after this id (ascending) or before it (descending). */
+  after?: number;
+  limit: number;
+  reverse: boolean;
+}
+
+/** Filters of the visibility API, already validated (at most one of the exclusive ones). */
+export interface ExecutionQuery {
+  domain: string;
+  open: boolean;
+  startTime?: { oldest: number; latest?: number };
+  closeTime?: { oldest: number; latest?: number };
+  workflowId?: string;
+  typeName?: string;
+  typeVersion?: string;
+  tag?: string;
+  closeStatus?: string;
+  /** Newest first unless reverse. */
+  reverse: boolean;
+  limit: number;
+  /** Opaque position returned by the previous page. */
+  cursor?: string;
+}
+
+export interface ExecutionPage {
+  executions: ExecutionState[];
+  cursor?: string;
+}
+
+export interface StoreReader {
+  getDomain(name: string): Promise<DomainRecord | undefined>;
+  listDomains(): Promise<DomainRecord[]>;
+  getType(domain: string, kind: TypeKind, name: string, version: string): Promise<TypeRecord | undefined>;
+  listTypes(domain: string, kind: TypeKind): Promise<TypeRecord[]>;
+  countTypes(domain: string): Promise<number>;
+  getExecution(runId: string): Promise<ExecutionState | undefined>;
+  findOpenExecution(domain: string, workflowId: string): Promise<ExecutionState | undefined>;
+  countOpenExecutions(domain: string): Promise<number>;
+  getHistory(runId: string, query: HistoryQuery): Promise<HistoryEvent[]>;
+  listExecutions(query: ExecutionQuery): Promise<ExecutionPage>;
+  countExecutions(query: ExecutionQuery, cap: number): Promise<number>;
+  getTask(token: string): Promise<TaskRow | undefined>;
+  countPendingTasks(domain: string, kind: TaskKind, taskList: string): Promise<number>;
+  /** The earliest deadline, to know how long the clock may sleep. */
+  nextDueAt(): Promise<number | undefined>;
+}
+
+export interface StoreTx extends StoreReader {
+  putDomain(domain: DomainRecord): Promise<void>;
+  putType(type: TypeRecord): Promise<void>;
+  deleteType(domain: string, kind: TypeKind, name: string, version: string): Promise<void>;
+  /** Inserts a run; fails with a unique violation if the workflowId is open in the domain. */
+  insertExecution(state: ExecutionState): Promise<void>;
+  updateExecution(state: ExecutionState): Promise<void>;
+  deleteExecution(runId: string): Promise<void>;
+  appendEvents(runId: string, events: readonly HistoryEvent[]): Promise<void>;
+  enqueueTask(task: TaskSpec): Promise<void>;
+  /** Takes the next unstarted task of a task list (highest priority, then oldest) and marks it started. */
+  claimTask(domain: string, kind: TaskKind, taskList: string): Promise<TaskRow | undefined>;
+  removeTask(token: string): Promise<void>;
+  removeTasksOfRun(runId: string): Promise<void>;
+  armTimer(key: TimerKey, dueAt: number): Promise<void>;
+  disarmTimer(key: TimerKey): Promise<void>;
+  disarmTimersOfRun(runId: string): Promise<void>;
+  /** Deadlines due at `now`, earliest first; claimed so no other node fires them too. */
+  takeDueTimers(now: number, limit: number): Promise<TimerRow[]>;
+}
+
+export interface Store extends StoreReader {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Runs `fn` in one transaction: all of it commits, or none. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Called after each commit with the task lists that got new tasks (for long-poll wake-ups). */
+  onTasksAdded(listener: (keys: TaskListKey[]) => void): void;
+  close(): Promise<void>;
+}
+
+export interface TaskListKey {
+  domain: string;
+  kind: TaskKind;
+  taskList: string;
+}
+
+/** Thrown by insertExecution when the workflowId is already open in the domain. */
+export class DuplicateOpenExecution extends Error {
+  constructor(readonly domain: string, readonly workflowId: string) {
+    super(`workflowId ${workflowId} is already open in domain ${domain}`);
+  }
+}
