@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates src/model/tables.ts and src/model/shapes.ts from the SWF service model
+// Generates src/model/tables.ts, shapes.ts and operation-shapes.ts from the SWF service model
 // (service-2.json, API version 2012-01-25). The output carries no documentation prose:
 // only what the server needs to route, validate and type requests and answers.
 //
@@ -207,10 +207,31 @@ for (const [name, shape] of shapeEntries) {
   }
 }
 
+// ------------------------------------------------------- operation-shapes.ts
+
+// The input and output type of every operation, so each handler is typed by its name.
+const ioShapes = [
+  ...new Set(operationEntries.flatMap(([, op]) => [op.input.shape, ...(op.output ? [op.output.shape] : [])])),
+].sort();
+const operationShapeLines = [
+  header('the input and output type of every operation'),
+  'import type {',
+  ...ioShapes.map((n) => `  ${n},`),
+  "} from './shapes.js';",
+  '',
+  'export interface OperationShapes {',
+  ...[...operationEntries]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, op]) => `  ${name}: { input: ${op.input.shape}; output: ${op.output ? op.output.shape : 'void'} };`),
+  '}',
+  '',
+];
+
 mkdirSync(outDir, { recursive: true });
 writeFileSync(resolve(outDir, 'tables.ts'), tables);
 writeFileSync(resolve(outDir, 'shapes.ts'), shapeLines.join('\n'));
+writeFileSync(resolve(outDir, 'operation-shapes.ts'), operationShapeLines.join('\n'));
 console.log(
   `gen-model: ${operationEntries.length} operations, ${shapeEntries.length} shapes from ` +
-    `${relative(repoRoot, modelPath)} -> ${relative(repoRoot, outDir)}/{tables,shapes}.ts`,
+    `${relative(repoRoot, modelPath)} -> ${relative(repoRoot, outDir)}/{tables,shapes,operation-shapes}.ts`,
 );

@@ -11,19 +11,24 @@ import { decodeCursor, encodeCursor } from '../store/cursor.js';
 import { requireDomain } from './common.js';
 import { historyPage } from './history-page.js';
 import { ClientGone } from './client-gone.js';
+import { SwfFault } from '../faults.js';
 
+/**
+ * Where the next page of a decision task's history starts. It names the run, not the workflow
+ * (the run gives the rest), so it stays well under the 2048 characters a page token may have.
+ * Its fields differ from GetWorkflowExecutionHistory's cursor, so neither accepts the other's.
+ */
 interface DecisionTaskCursor {
-  t: string; // task token
+  d: string; // task token
   r: string; // runId
-  w: string; // workflowId
-  n: string; // workflow type name
-  v: string; // workflow type version
   s: number; // startedEventId
   p: number; // previousStartedEventId
   e: number; // last event id returned
 }
-const isDecisionTaskCursor = (v: unknown): v is DecisionTaskCursor =>
-  typeof v === 'object' && v !== null && typeof (v as DecisionTaskCursor).t === 'string' && typeof (v as DecisionTaskCursor).e === 'number';
+const isDecisionTaskCursor = (v: unknown): v is DecisionTaskCursor => {
+  const c = v as DecisionTaskCursor;
+  return typeof v === 'object' && v !== null && typeof c.d === 'string' && typeof c.r === 'string' && [c.s, c.p, c.e].every(Number.isInteger);
+};
 
 const EMPTY: DecisionTask = {
   taskToken: '',
@@ -77,7 +82,10 @@ export const pollForDecisionTask: Handler<'PollForDecisionTask'> = async (input,
   let after: number | undefined;
   if (input.nextPageToken !== undefined) {
     const c = decodeCursor(input.nextPageToken, isDecisionTaskCursor);
-    claimed = { token: c.t, runId: c.r, workflowId: c.w, workflowType: { name: c.n, version: c.v }, startedEventId: c.s, previousStartedEventId: c.p };
+    // A token only reads runs of the domain it is presented with.
+    const state = await s.store.getExecution(c.r);
+    if (!state || state.domain !== input.domain) throw new SwfFault('ValidationException', 'Invalid nextPageToken');
+    claimed = { token: c.d, runId: c.r, workflowId: state.workflowId, workflowType: state.workflowType, startedEventId: c.s, previousStartedEventId: c.p };
     after = c.e;
   } else {
     const key = { domain: input.domain, kind: 'decision' as const, taskList: input.taskList.name };
@@ -103,16 +111,7 @@ export const pollForDecisionTask: Handler<'PollForDecisionTask'> = async (input,
   });
   const cursor: DecisionTaskCursor | undefined =
     page.more && page.last !== undefined
-      ? {
-          t: claimed.token,
-          r: claimed.runId,
-          w: claimed.workflowId,
-          n: claimed.workflowType.name,
-          v: claimed.workflowType.version,
-          s: claimed.startedEventId,
-          p: claimed.previousStartedEventId,
-          e: page.last,
-        }
+      ? { d: claimed.token, r: claimed.runId, s: claimed.startedEventId, p: claimed.previousStartedEventId, e: page.last }
       : undefined;
   return {
     taskToken: claimed.token,

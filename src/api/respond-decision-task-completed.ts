@@ -46,7 +46,11 @@ export function checkDecisions(decisions: readonly Decision[]): void {
     }
     const cont = d.continueAsNewWorkflowExecutionDecisionAttributes;
     if (d.decisionType === 'ContinueAsNewWorkflowExecution' && cont?.executionStartToCloseTimeout !== undefined) {
-      checkExecutionTimeout(cont.executionStartToCloseTimeout, `decisions.${i + 1}.member.continueAsNewWorkflowExecutionDecisionAttributes.executionStartToCloseTimeout`);
+      checkExecutionTimeout(
+        cont.executionStartToCloseTimeout,
+        `decisions.${i + 1}.member.continueAsNewWorkflowExecutionDecisionAttributes.executionStartToCloseTimeout`,
+        { allowNone: true },
+      );
     }
   });
 }

@@ -14,10 +14,12 @@ const MISSING_PARAMETER = {
 } as const;
 
 /**
- * Unlike other timeouts, a run's start-to-close timeout cannot be NONE: every execution ends
- * within a year.
+ * Every execution ends within a year. StartWorkflowExecution and RegisterWorkflowType cannot
+ * ask for NONE here (the API reference says so); a continue-as-new decision can (`allowNone`),
+ * and still ends at the one-year cap. Above the cap, or zero, is refused everywhere.
  */
-export function checkExecutionTimeout(value: string, member: string): void {
+export function checkExecutionTimeout(value: string, member: string, options: { allowNone?: boolean } = {}): void {
+  if (value === 'NONE' && options.allowNone === true) return;
   if (value === 'NONE' || Number(value) > MAX_EXECUTION_SECONDS || Number(value) <= 0) {
     throw new SwfFault(
       'ValidationException',

@@ -1,10 +1,15 @@
 /** RegisterWorkflowType, DescribeWorkflowType, ListWorkflowTypes, (Un)DeprecateWorkflowType, DeleteWorkflowType. */
 import type { WorkflowTypeConfiguration } from '../model/shapes.js';
 import type { Handler } from './context.js';
+import { checkExecutionTimeout } from './start-workflow-execution.js';
 import { deleteType, deprecateType, describeTypeRecord, listTypeRecords, registerType, typeInfo, undeprecateType } from './types.js';
 
-export const registerWorkflowType: Handler<'RegisterWorkflowType'> = (input, s) =>
-  registerType(s, 'workflow', input, {
+export const registerWorkflowType: Handler<'RegisterWorkflowType'> = async (input, s) => {
+  // A default that no start could ask for explicitly (zero, or beyond the one-year cap).
+  if (input.defaultExecutionStartToCloseTimeout !== undefined) {
+    checkExecutionTimeout(input.defaultExecutionStartToCloseTimeout, 'defaultExecutionStartToCloseTimeout');
+  }
+  return registerType(s, 'workflow', input, {
     defaultTaskStartToCloseTimeout: input.defaultTaskStartToCloseTimeout,
     defaultExecutionStartToCloseTimeout: input.defaultExecutionStartToCloseTimeout,
     defaultTaskList: input.defaultTaskList,
@@ -12,6 +17,7 @@ export const registerWorkflowType: Handler<'RegisterWorkflowType'> = (input, s) 
     defaultChildPolicy: input.defaultChildPolicy,
     defaultLambdaRole: input.defaultLambdaRole,
   } satisfies WorkflowTypeConfiguration);
+};
 
 export const describeWorkflowType: Handler<'DescribeWorkflowType'> = async (input, s) => {
   const record = await describeTypeRecord(s, 'workflow', input.domain, input.workflowType);

@@ -2,18 +2,25 @@
 /**
  * The `openswf` command.
  *   openswf serve [--port 7300] [--host 127.0.0.1] [--data ./data] [--clock real|virtual]
- *                 [--poll-timeout-ms 60000]
+ *                 [--poll-timeout-ms 60000] [--lambda-config lambda.json] [--database-url postgres://...]
+ *                 [--limit name=value ...] [--throttle off|swf] [--throttle-config throttle.json]
  *   openswf clock now|advance <duration> [--endpoint http://127.0.0.1:7300]
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createApp } from '../server/app.js';
+import { loadLambdaConfig } from '../lambda/config.js';
 import { parseDuration } from './duration.js';
+import { parseLimitSettings } from '../engine/limits.js';
+import { throttleRatesFromOptions } from '../server/throttle.js';
 
 export const DEFAULT_PORT = 7300;
 
 const USAGE = `usage:
   openswf serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./data] [--clock real|virtual] [--poll-timeout-ms 60000]
+                [--lambda-config <file mapping Lambda function names to HTTP endpoints; or OPENSWF_LAMBDA_CONFIG>]
+                [--database-url <postgres://user:password@host:5432/db, shared by several nodes; or OPENSWF_DATABASE_URL>]
+                [--limit <name>=<value>, repeated, e.g. --limit maxOpenActivities=10] [--throttle off|swf] [--throttle-config <file>]
   openswf clock now [--endpoint http://127.0.0.1:${DEFAULT_PORT}]
   openswf clock advance <duration, e.g. 90s, 15m, 1h, 2d> [--endpoint http://127.0.0.1:${DEFAULT_PORT}]`;
 
@@ -26,6 +33,11 @@ async function serve(args: string[]): Promise<void> {
       data: { type: 'string', default: './data' },
       clock: { type: 'string', default: 'real' },
       'poll-timeout-ms': { type: 'string', default: '60000' },
+      'lambda-config': { type: 'string' },
+      'database-url': { type: 'string' },
+      limit: { type: 'string', multiple: true },
+      throttle: { type: 'string' },
+      'throttle-config': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -34,9 +46,24 @@ async function serve(args: string[]): Promise<void> {
   if (!Number.isFinite(pollTimeoutMs) || pollTimeoutMs < 0) fail(`invalid --poll-timeout-ms ${values['poll-timeout-ms']}`);
   if (values.clock !== 'real' && values.clock !== 'virtual') fail(`--clock must be real or virtual`);
   const dataDir = resolve(values.data);
-  const app = createApp({ host: values.host, port, dataDir, clock: values.clock, pollTimeoutMs });
+  const databaseUrl = values['database-url'] || process.env.OPENSWF_DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('--database-url must be a postgres:// URL');
+  const lambdaConfig = values['lambda-config'] ?? process.env.OPENSWF_LAMBDA_CONFIG;
+  // A bad file stops the server before it listens (the error names the entry).
+  const lambdaFunctions = lambdaConfig ? loadLambdaConfig(lambdaConfig) : undefined;
+  // Quotas and rates (docs/configuration.md); a bad setting stops the server before it listens.
+  let limits: ReturnType<typeof parseLimitSettings> = {};
+  let throttle: ReturnType<typeof throttleRatesFromOptions>;
+  try {
+    limits = parseLimitSettings(values.limit ?? []);
+    throttle = throttleRatesFromOptions({ throttle: values.throttle, configFile: values['throttle-config'] });
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  const app = createApp({ host: values.host, port, dataDir, clock: values.clock, pollTimeoutMs, limits, ...(throttle ? { throttle } : {}), ...(lambdaFunctions ? { lambdaFunctions } : {}), ...(databaseUrl ? { databaseUrl } : {}) });
   const url = await app.start();
-  process.stdout.write(`openswf listening on ${url} (data: ${dataDir}, clock: ${values.clock})\n`);
+  const data = databaseUrl !== undefined ? withoutPassword(databaseUrl) : dataDir;
+  process.stdout.write(`openswf listening on ${url} (data: ${data}, clock: ${values.clock})\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -79,6 +106,17 @@ async function clock(args: string[]): Promise<void> {
   const text = await res.text();
   process.stdout.write(`${text}\n`);
   if (!res.ok) process.exit(1);
+}
+
+/** The URL to print: a password has no place in logs. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
 }
 
 function fail(message: string): never {

@@ -1,8 +1,17 @@
 /**
  * Fires deadlines (SWF timeouts, timers, retention) from the store's due-table, earliest
- * first. On the real clock it sleeps until the next due time; on the virtual clock it fires
- * only when time is advanced. Deadlines that fell due while the server was down fire as soon
- * as it starts. Each batch of firings is one transaction.
+ * first. The table lives in the store, not in memory: the service only remembers when it
+ * next has to look, so a hundred thousand pending deadlines cost it nothing.
+ *
+ * On the real clock it sleeps until the next due time; deadlines that fell due while the
+ * server was down fire as soon as it starts, stamped with the time they actually fire. On the
+ * virtual clock nothing falls due until time is advanced, and an advance steps through every
+ * due time on the way, so each deadline fires at (and its events carry) its own due time.
+ * A deadline armed already due (StartTimer "0") fires at once on either clock.
+ *
+ * Every firing pass runs on one chain, so passes never overlap and deadlines fire in due
+ * order (ties in the order they were armed). Each batch is one transaction that claims the
+ * rows and applies their effects: a crash before commit fires them again, after it never.
  */
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
@@ -15,129 +24,210 @@ const BATCH = 64;
 /** The longest the service sleeps without looking at the due-table (a safety net). */
 const MAX_SLEEP_MS = 30_000;
 
+export interface TimerServiceHooks {
+  /** Called after the commit that fired `row`, with the clock's time then (metrics, benchmarks). */
+  fired?(row: TimerRow, firedAt: number): void;
+}
+
 export class TimerService {
-  private timer: NodeJS.Timeout | undefined;
+  private sleeper: NodeJS.Timeout | undefined;
+  /** When the sleeper goes off; +Infinity when none is set. */
   private wakeAt = Number.POSITIVE_INFINITY;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  /** Every pass (kick or advance) runs on this chain, one after another. */
+  private chain: Promise<unknown> = Promise.resolve();
+  /** A kick waiting on the chain that has not started yet; later kicks join it. */
+  private queuedKick: Promise<void> | undefined;
+  private stopped = true;
 
   constructor(
     private readonly store: Store,
     private readonly executor: Executor,
     private readonly clock: Clock,
     private readonly log: (line: string) => void = () => {},
+    private readonly hooks: TimerServiceHooks = {},
   ) {}
 
+  /** Starts firing: at once for whatever is already due (overdue after a restart), then on time. */
   start(): void {
     this.stopped = false;
     void this.kick();
   }
 
+  /** Stops firing and waits for the pass in progress to commit. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  /** A deadline was armed at `dueAt`: make sure we wake up for it. */
-  armed(dueAt: number): void {
-    if (this.stopped || this.clock.kind === 'virtual') return;
-    if (dueAt < this.wakeAt) this.sleepUntil(dueAt);
-  }
-
-  /** Fires everything due now, then sleeps until the next deadline. */
-  kick(): Promise<void> {
-    if (this.running) return this.running;
-    const run = this.fireDue()
-      .then(() => undefined)
-      .catch((err: unknown) => this.log(`timer service: ${errorText(err)}`))
-      .finally(() => {
-        this.running = undefined;
-        void this.scheduleNext();
-      });
-    this.running = run;
-    return run;
+    this.cancelSleep();
+    await this.chain;
   }
 
   /**
-   * Virtual clock only: moves time to `target`, firing every deadline on the way in due
-   * order, each at its own due time (so its events carry that timestamp).
+   * A deadline was armed at `dueAt` (called inside the arming transaction; the pass this may
+   * start waits for that commit, since store transactions are serialised).
    */
-  async advanceTo(target: number): Promise<number> {
-    if (!(this.clock instanceof VirtualClock)) throw new Error('the clock is not virtual');
-    let fired = 0;
-    await this.running;
-    for (;;) {
-      const next = await this.store.nextDueAt();
-      if (next === undefined || next > target) break;
-      this.clock.set(next);
-      fired += await this.fireDue();
+  armed(dueAt: number): void {
+    if (this.stopped) return;
+    if (dueAt <= this.clock.now()) {
+      void this.kick();
+      return;
     }
-    this.clock.set(target);
-    return fired;
+    if (this.clock.kind === 'real' && dueAt < this.wakeAt) this.sleepUntil(dueAt);
   }
 
+  /** Fires everything due now; on the real clock, then sleeps until the next deadline. */
+  kick(): Promise<void> {
+    if (this.queuedKick) return this.queuedKick;
+    const pass = this.serial(async () => {
+      // From here on a new kick must queue a new pass: this one may already be past the
+      // deadline that kick is about.
+      this.queuedKick = undefined;
+      if (this.stopped) return;
+      try {
+        await this.fireDue();
+      } catch (err) {
+        this.log(`timer service: ${errorText(err)}`);
+      }
+      await this.scheduleNext();
+    });
+    this.queuedKick = pass;
+    return pass;
+  }
+
+  /**
+   * Virtual clock only: moves time to `target` (ms), firing every deadline on the way in due
+   * order, each at its own due time. Resolves to the number of deadlines fired.
+   */
+  advanceTo(target: number): Promise<number> {
+    return this.advance(() => target);
+  }
+
+  /**
+   * Virtual clock only: moves time `ms` forward from wherever it stands when this advance's
+   * turn comes (two concurrent advances of an hour move it two hours).
+   */
+  advanceBy(ms: number): Promise<number> {
+    return this.advance((now) => now + ms);
+  }
+
+  private advance(targetFrom: (now: number) => number): Promise<number> {
+    const clock = this.clock;
+    if (!(clock instanceof VirtualClock)) return Promise.reject(new Error('the clock is not virtual'));
+    return this.serial(async () => {
+      const target = targetFrom(clock.now());
+      let fired = 0;
+      for (;;) {
+        const next = await this.store.nextDueAt();
+        if (next === undefined || next > target) break;
+        clock.set(next);
+        const n = await this.fireDue();
+        // A due row that cannot even be claimed would loop here forever; fireDue has logged why.
+        if (n === 0) throw new Error(`a deadline due at ${new Date(next).toISOString()} could not be taken`);
+        fired += n;
+      }
+      clock.set(target);
+      return fired;
+    });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Real clock: sleep until the earliest deadline in the table (or the safety-net interval). */
   private async scheduleNext(): Promise<void> {
-    if (this.stopped || this.clock.kind === 'virtual') return;
-    const next = await this.store.nextDueAt();
+    if (this.stopped || this.clock.kind !== 'real') return;
+    let next: number | undefined;
+    try {
+      next = await this.store.nextDueAt();
+    } catch (err) {
+      this.log(`timer service: ${errorText(err)}`);
+    }
     this.sleepUntil(next ?? this.clock.now() + MAX_SLEEP_MS);
   }
 
+  /**
+   * Sets the sleeper to go off at `at`, unless one already goes off earlier: a deadline armed
+   * while a pass read the table must not be pushed back by that pass's older answer.
+   */
   private sleepUntil(at: number): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.wakeAt = at;
-    const delay = Math.max(0, Math.min(at - this.clock.now(), MAX_SLEEP_MS));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    const now = this.clock.now();
+    const delay = Math.max(0, Math.min(at - now, MAX_SLEEP_MS));
+    const wakeAt = now + delay;
+    if (this.sleeper && this.wakeAt <= wakeAt) return;
+    this.cancelSleep();
+    this.wakeAt = wakeAt;
+    this.sleeper = setTimeout(() => {
+      this.sleeper = undefined;
       this.wakeAt = Number.POSITIVE_INFINITY;
       void this.kick();
     }, delay);
-    this.timer.unref?.();
+    // The HTTP server keeps the process alive; a pending deadline alone must not.
+    this.sleeper.unref();
   }
 
-  /** Fires due deadlines in batches until none is due; returns how many fired. */
+  private cancelSleep(): void {
+    if (this.sleeper) clearTimeout(this.sleeper);
+    this.sleeper = undefined;
+    this.wakeAt = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Fires due deadlines in batches until none is due. Returns how many it took from the
+   * table: fired ones, and the rare one dropped because it failed on its own.
+   */
   private async fireDue(): Promise<number> {
-    let fired = 0;
+    let taken = 0;
     for (;;) {
       const now = this.clock.now();
-      let n: number;
+      let batch: { fired: TimerRow[]; claimed: number };
       try {
-        n = await this.store.transaction(async (tx) => {
-          const rows = await tx.takeDueTimers(now, BATCH);
-          for (const row of rows) await this.fire(tx, row);
-          return rows.length;
+        const rows = await this.store.transaction(async (tx) => {
+          const due = await tx.takeDueTimers(now, BATCH);
+          for (const row of due) await this.fire(tx, row);
+          return due;
         });
+        batch = { fired: rows, claimed: rows.length };
       } catch (err) {
         // One bad deadline must not block the others: retry one at a time, and drop (with a
         // log line) a deadline that fails on its own.
         this.log(`timer service: batch failed, firing one by one: ${errorText(err)}`);
-        n = await this.fireOneByOne(now);
+        batch = await this.fireOneByOne(now);
       }
-      fired += n;
-      if (n < BATCH || this.stopped) return fired;
+      this.report(batch.fired);
+      taken += batch.claimed;
+      if (batch.claimed < BATCH || this.stopped) return taken;
     }
   }
 
-  private async fireOneByOne(now: number): Promise<number> {
-    let fired = 0;
-    for (let i = 0; i < BATCH; i++) {
-      const took = await this.store
-        .transaction(async (tx) => {
-          const rows = await tx.takeDueTimers(now, 1);
-          for (const row of rows) await this.fire(tx, row);
-          return rows.length;
-        })
-        .catch(async (err: unknown) => {
-          const dropped = await this.store.transaction((tx) => tx.takeDueTimers(now, 1));
-          this.log(`timer service: dropped deadline ${JSON.stringify(dropped[0]?.key)}: ${errorText(err)}`);
-          return dropped.length;
+  /** Up to one batch, one deadline per transaction; `claimed` counts the dropped ones too. */
+  private async fireOneByOne(now: number): Promise<{ fired: TimerRow[]; claimed: number }> {
+    const fired: TimerRow[] = [];
+    let claimed = 0;
+    while (claimed < BATCH) {
+      let rows: TimerRow[];
+      try {
+        rows = await this.store.transaction(async (tx) => {
+          const due = await tx.takeDueTimers(now, 1);
+          for (const row of due) await this.fire(tx, row);
+          return due;
         });
-      if (took === 0) break;
-      fired += took;
+        fired.push(...rows);
+      } catch (err) {
+        rows = await this.store.transaction((tx) => tx.takeDueTimers(now, 1));
+        this.log(`timer service: dropped deadline ${JSON.stringify(rows[0]?.key)}: ${errorText(err)}`);
+      }
+      if (rows.length === 0) break;
+      claimed += rows.length;
     }
-    return fired;
+    return { fired, claimed };
+  }
+
+  private report(rows: readonly TimerRow[]): void {
+    if (!this.hooks.fired || rows.length === 0) return;
+    const at = this.clock.now();
+    for (const row of rows) this.hooks.fired(row, at);
   }
 
   private async fire(tx: StoreTx, row: TimerRow): Promise<void> {

@@ -43,10 +43,21 @@ export function childStartFailed(
   t.wantDecision();
 }
 
+/**
+ * A child continued as new: the chain goes on under the same workflowId, so the parent records
+ * nothing and keeps waiting for the chain's end. It follows the child's current run, so that a
+ * child policy reaches the run that is open, not the one that closed.
+ */
+export function childContinuedAsNew(t: Transition, initiatedEventId: number, newRunId: string): void {
+  const entry = t.state.children[String(initiatedEventId)];
+  if (entry) entry.runId = newRunId;
+}
+
 /** A child closed: the parent records how, and gets a decision task. */
 export function childClosed(t: Transition, initiatedEventId: number, child: WorkflowExecution, workflowType: WorkflowType, outcome: CloseOutcome): void {
   const entry = t.state.children[String(initiatedEventId)];
   if (!entry) return; // not (or no longer) a child of this run
+  if (outcome.status === 'CONTINUED_AS_NEW') return childContinuedAsNew(t, initiatedEventId, outcome.newRunId);
   delete t.state.children[String(initiatedEventId)];
   const common = { workflowExecution: child, workflowType, initiatedEventId, startedEventId: entry.startedEventId ?? 0 };
   switch (outcome.status) {
@@ -69,8 +80,6 @@ export function childClosed(t: Transition, initiatedEventId: number, child: Work
     case 'TIMED_OUT':
       t.record('ChildWorkflowExecutionTimedOut', { ...common, timeoutType: outcome.timeoutType });
       break;
-    case 'CONTINUED_AS_NEW':
-      return; // the chain goes on under the same workflowId; the parent waits for its end
     default: {
       const never: never = outcome;
       throw new Error(`unknown outcome ${JSON.stringify(never)}`);

@@ -1,5 +1,5 @@
 /** The decision task's life: started by a poll, completed by the decider, or timed out. */
-import type { Decision, DecisionTaskTimeoutType } from '../model/shapes.js';
+import type { Decision } from '../model/shapes.js';
 import type { Transition } from './transition.js';
 import { applyDecisions, type DecisionEnv } from './decisions.js';
 
@@ -72,8 +72,17 @@ function endStartedDecisionTask(t: Transition): void {
   decision.pendingWhileStarted = false;
 }
 
+/**
+ * The decider did not answer within the task's start-to-close timeout. A new decision task
+ * follows. If the task came from a temporary task-list override (one set with
+ * taskListScheduleToStartTimeout), the override is reverted, so the new task goes to the
+ * execution's own task list, as the API reference says. Any task scheduled while an override
+ * stands is on the override list: the override is set when a decision task completes, before
+ * the next one is scheduled.
+ */
 export function timeOutStartedDecisionTask(t: Transition): void {
-  const started = t.state.decision.started;
+  const { decision } = t.state;
+  const started = decision.started;
   if (!started) return;
   t.record('DecisionTaskTimedOut', {
     timeoutType: 'START_TO_CLOSE',
@@ -81,21 +90,24 @@ export function timeOutStartedDecisionTask(t: Transition): void {
     startedEventId: started.startedEventId,
   });
   endStartedDecisionTask(t);
+  if (decision.taskListOverride?.scheduleToStartTimeout !== undefined) decision.taskListOverride = undefined;
   t.wantDecision();
   t.finish();
 }
 
 /**
- * A decision task scheduled on an overridden task list that no decider picked up in time.
- * The override lapses, and a new task is scheduled on the execution's own task list.
+ * A decision task scheduled on a temporarily overridden task list that no decider started
+ * within the override's schedule-to-start timeout. The override is reverted, and a new task
+ * is scheduled on the execution's own task list. (Only override tasks have this deadline.)
  */
-export function timeOutScheduledDecisionTask(t: Transition, timeoutType: DecisionTaskTimeoutType = 'SCHEDULE_TO_START'): void {
-  const scheduled = t.state.decision.scheduled;
+export function timeOutScheduledDecisionTask(t: Transition): void {
+  const { decision } = t.state;
+  const scheduled = decision.scheduled;
   if (!scheduled) return;
-  t.record('DecisionTaskTimedOut', { timeoutType, scheduledEventId: scheduled.eventId, startedEventId: 0 });
+  t.record('DecisionTaskTimedOut', { timeoutType: 'SCHEDULE_TO_START', scheduledEventId: scheduled.eventId, startedEventId: 0 });
   t.effect({ type: 'removeTask', token: scheduled.token });
-  t.state.decision.scheduled = undefined;
-  t.state.decision.taskListOverride = undefined;
+  decision.scheduled = undefined;
+  decision.taskListOverride = undefined;
   t.wantDecision();
   t.finish();
 }

@@ -52,10 +52,12 @@ type DecisionHandlers = {
 };
 
 /**
- * Applies decisions in order. A close decision must be the last one: SWF rejects an answer
- * with anything after it as a whole (ValidationException "Close must be last decision in
- * list", checked by the API layer before the engine runs), so once the run is closed there
- * is nothing left to apply.
+ * Applies decisions in order, all in the caller's one transaction. A close decision (Complete,
+ * Fail, Cancel, ContinueAsNew) must be the last one. The developer guide says only that
+ * decisions after a close are not valid; the live service rejects the whole answer with
+ * ValidationException "Close must be last decision in list" and applies none of it (as a
+ * public test suite run against SWF records, ContinueAsNew included). The API layer checks
+ * this before the engine runs (checkDecisions), so once the run is closed nothing is left.
  */
 export function applyDecisions(t: Transition, decisions: readonly Decision[], scope: DecisionScope): void {
   for (const decision of decisions) {
@@ -380,6 +382,10 @@ const handlers: DecisionHandlers = {
     // No Lambda service here: a function the operator did not map to an endpoint is as
     // unavailable as Lambda in a region without it.
     if (!scope.lambdaFunctionKnown(a.name)) return fail('LAMBDA_SERVICE_NOT_AVAILABLE_IN_REGION');
+    // lambdaRole is not required. SWF fails the decision when the run has no IAM role, but
+    // with which cause is undocumented (none of the four fits), and OpenSWF has no IAM: the
+    // operator's mapping is the permission. An application that works on SWF has a role set
+    // anyway, so accepting runs without one never changes what such an application sees.
     const startToCloseTimeout = a.startToCloseTimeout ?? DEFAULT_LAMBDA_TIMEOUT;
     const scheduledEventId = t.record('LambdaFunctionScheduled', {
       id: a.id,
@@ -390,6 +396,10 @@ const handlers: DecisionHandlers = {
       decisionTaskCompletedEventId: scope.completedEventId,
     });
     state.lambdas[a.id] = { id: a.id, name: a.name, scheduledEventId, ...(a.input !== undefined ? { input: a.input } : {}), startToCloseTimeout };
+    // The server starts the call right after this commits (startLambda re-arms this deadline
+    // from that moment). Armed now too, as a safety net: a task whose start was lost (the
+    // process died in between) still times out instead of hanging the run.
+    t.armTimeout('lambdaStartToClose', scheduledEventId, startToCloseTimeout);
     t.effect({ type: 'invokeLambda', runId: state.runId, scheduledEventId, id: a.id, name: a.name, ...(a.input !== undefined ? { input: a.input } : {}) });
   },
 };

@@ -96,6 +96,8 @@ export type CrossExecutionEffect =
   | {
       type: 'applyChildPolicy';
       domain: string;
+      /** The closing run whose policy it is: a cancel request names it as its source. */
+      parent: WorkflowExecution;
       policy: ChildPolicy;
       children: WorkflowExecution[];
     }

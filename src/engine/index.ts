@@ -14,4 +14,5 @@ export * from './activity.js';
 export * from './decision-task.js';
 export * from './decisions.js';
 export * from './composition.js';
+export * from './lambda.js';
 export * from './timeouts.js';

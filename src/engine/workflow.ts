@@ -60,28 +60,46 @@ export function startRun(run: StartRunInput, ctx: EngineContext): Transition {
   return t.finish();
 }
 
+/**
+ * Another run behind a signal or cancel request: a decision of that run (whose initiating
+ * event is named), or a closing parent applying its child policy (no initiating event).
+ */
 export interface ExternalSource {
   execution: WorkflowExecution;
-  initiatedEventId: number;
+  initiatedEventId?: number;
 }
 
+function externalAttributes(source: ExternalSource | undefined): { externalWorkflowExecution?: WorkflowExecution; externalInitiatedEventId?: number } {
+  if (!source) return {};
+  return {
+    externalWorkflowExecution: source.execution,
+    ...(source.initiatedEventId !== undefined ? { externalInitiatedEventId: source.initiatedEventId } : {}),
+  };
+}
+
+/** WorkflowExecutionSignaled, and a decision task so the decider sees it. */
 export function signal(t: Transition, signalName: string, input: string | undefined, source?: ExternalSource): number {
   const id = t.record('WorkflowExecutionSignaled', {
     signalName,
     ...(input !== undefined ? { input } : {}),
-    ...(source ? { externalWorkflowExecution: source.execution, externalInitiatedEventId: source.initiatedEventId } : {}),
+    ...externalAttributes(source),
   });
   t.wantDecision();
   return id;
 }
 
+/**
+ * WorkflowExecutionCancelRequested: the run is only asked to cancel; its decider decides
+ * (CancelWorkflowExecution closes it). A parent's child policy sets `cause`; real SWF histories
+ * then name the parent as the external execution, without an initiating event.
+ */
 export function requestCancel(
   t: Transition,
   source?: ExternalSource,
   cause?: WorkflowExecutionCancelRequestedCause,
 ): number {
   const id = t.record('WorkflowExecutionCancelRequested', {
-    ...(source ? { externalWorkflowExecution: source.execution, externalInitiatedEventId: source.initiatedEventId } : {}),
+    ...externalAttributes(source),
     ...(cause !== undefined ? { cause } : {}),
   });
   t.state.cancelRequested = true;
@@ -120,7 +138,7 @@ function applyChildPolicy(t: Transition, policy: ChildPolicy): void {
     .filter((c) => c.runId !== undefined)
     .map((c) => ({ workflowId: c.workflowId, runId: c.runId as string }));
   if (policy === 'ABANDON' || children.length === 0) return;
-  t.effect({ type: 'applyChildPolicy', domain: t.state.domain, policy, children });
+  t.effect({ type: 'applyChildPolicy', domain: t.state.domain, parent: executionOf(t.state), policy, children });
 }
 
 /**
@@ -135,6 +153,8 @@ export function closeRun(t: Transition, outcome: CloseOutcome): void {
   state.activities = {};
   state.timers = {};
   state.lambdas = {};
+  // A closed run tracks no children: its child policy (if any) was applied before this.
+  state.children = {};
   t.effect({ type: 'closed', runId: state.runId });
   // A run that continues as new hands its parent to the new run; the parent hears of the chain's end.
   if (state.parent && outcome.status !== 'CONTINUED_AS_NEW') {

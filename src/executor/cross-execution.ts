@@ -5,6 +5,7 @@
  */
 import {
   childClosed,
+  childContinuedAsNew,
   childStartFailed,
   childStarted,
   externalCancelRequested,
@@ -105,7 +106,7 @@ export async function applyCrossExecutionEffect(executor: Executor, tx: StoreTx,
         if (effect.policy === 'TERMINATE') {
           await updateOpen(executor, tx, child.runId, (t) => terminate(t, { cause: 'CHILD_POLICY_APPLIED' }));
         } else if (effect.policy === 'REQUEST_CANCEL') {
-          await updateOpen(executor, tx, child.runId, (t) => requestCancel(t, undefined, 'CHILD_POLICY_APPLIED'));
+          await updateOpen(executor, tx, child.runId, (t) => requestCancel(t, { execution: effect.parent }, 'CHILD_POLICY_APPLIED'));
         }
       }
       return;
@@ -126,6 +127,11 @@ export async function applyCrossExecutionEffect(executor: Executor, tx: StoreTx,
         ctx,
       );
       await executor.persist(tx, next, true);
+      // A child's parent follows the chain to its open run (for its child policy).
+      const { parent } = effect;
+      if (parent) {
+        await updateOpen(executor, tx, parent.execution.runId, (t) => childContinuedAsNew(t, parent.initiatedEventId, effect.newRunId));
+      }
       return;
     }
     case 'invokeLambda':

@@ -21,7 +21,10 @@ import { applyCrossExecutionEffect } from './cross-execution.js';
 export interface ExecutorHooks {
   /** A deadline was armed; the timer service may need to wake earlier. */
   timerArmed?(dueAt: number): void;
-  /** A Lambda task was scheduled; runs after commit (it calls out over HTTP). */
+  /**
+   * A Lambda task was scheduled. Called while the transaction is still open: the call out
+   * over HTTP must wait for the commit (app.ts defers it with lambda/after-commit.ts).
+   */
   lambdaScheduled?(effect: Extract<CrossExecutionEffect, { type: 'invokeLambda' }>): void;
 }
 
@@ -115,7 +118,11 @@ export class Executor {
   }
 }
 
-/** 32 random bytes, URL-safe: task tokens and run ids nobody can guess. */
+/**
+ * 24 random bytes as hex: task tokens and run ids nobody can guess. Hex, not base64url: an id
+ * starting with '-' makes the AWS CLI read `--run-id -x...` or `--task-token -x...` as an
+ * unknown option and refuse the call.
+ */
 export function newOpaqueId(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(24).toString('hex');
 }

@@ -1,11 +1,17 @@
 /**
  * Admin endpoints under /admin/, beside the SWF API:
- *   GET  /admin/clock          → {"kind": "real"|"virtual", "now": <epoch seconds>}
+ *   GET  /admin/clock          → {"kind": "real"|"virtual", "now": <epoch seconds>,
+ *                                 "nextDeadline": <epoch seconds> | null}
  *   POST /admin/clock/advance  {"seconds": n} → moves a virtual clock forward, firing every
- *                              deadline that falls due on the way, in order.
+ *                              deadline that falls due on the way, in order; answers
+ *                              {"now": <epoch seconds>, "fired": <deadlines fired>} once all
+ *                              of them committed (so the caller sees their events at once).
  */
 import type http from 'node:http';
 import type { Services } from '../api/context.js';
+
+/** The most an advance may move the clock in one call: ten years, far beyond any SWF timeout. */
+const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -13,29 +19,46 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** The `seconds` of an advance body, or undefined when the body is not `{"seconds": n}`. */
+function advanceSeconds(body: Buffer): number | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    return undefined;
+  }
+  const seconds = typeof parsed === 'object' && parsed !== null ? (parsed as { seconds?: unknown }).seconds : undefined;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_ADVANCE_SECONDS) return undefined;
+  return seconds;
+}
+
 export function adminRoutes(services: Services) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/admin/clock' && req.method === 'GET') {
-      send(res, 200, { kind: services.clock.kind, now: services.clock.now() / 1000 });
+    if (url.pathname === '/admin/clock') {
+      if (req.method !== 'GET') {
+        send(res, 405, { message: 'Use GET /admin/clock' });
+        return true;
+      }
+      const next = await services.store.nextDueAt();
+      send(res, 200, { kind: services.clock.kind, now: services.clock.now() / 1000, nextDeadline: next === undefined ? null : next / 1000 });
       return true;
     }
-    if (url.pathname === '/admin/clock/advance' && req.method === 'POST') {
+    if (url.pathname === '/admin/clock/advance') {
+      if (req.method !== 'POST') {
+        send(res, 405, { message: 'Use POST /admin/clock/advance with {"seconds": n}' });
+        return true;
+      }
       if (services.clock.kind !== 'virtual') {
         send(res, 400, { message: 'The clock is real; start the server with --clock virtual to move it.' });
         return true;
       }
-      let seconds: unknown;
-      try {
-        seconds = (JSON.parse(body.toString('utf8') || '{}') as { seconds?: unknown }).seconds;
-      } catch {
-        seconds = undefined;
-      }
-      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-        send(res, 400, { message: 'Body must be {"seconds": <a number of seconds, 0 or more>}' });
+      const seconds = advanceSeconds(body);
+      if (seconds === undefined) {
+        send(res, 400, { message: `Body must be {"seconds": n} with n a number of seconds from 0 to ${MAX_ADVANCE_SECONDS}` });
         return true;
       }
-      const fired = await services.timers.advanceTo(services.clock.now() + Math.round(seconds * 1000));
+      const fired = await services.timers.advanceBy(Math.round(seconds * 1000));
       send(res, 200, { now: services.clock.now() / 1000, fired });
       return true;
     }

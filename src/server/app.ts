@@ -14,9 +14,14 @@ import { SWF_LIMITS, type Limits } from '../engine/index.js';
 import { Executor } from '../executor/executor.js';
 import type { OperationName } from '../model/tables.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { Store } from '../store/types.js';
 import { createHttpServer, type RequestContext } from './http.js';
 import { adminRoutes } from './admin.js';
+import { Throttle, type ThrottleRates } from './throttle.js';
+import { AfterCommit } from '../lambda/after-commit.js';
+import { LambdaFunctions } from '../lambda/config.js';
+import { LambdaInvoker } from '../lambda/invoker.js';
 
 export interface AppOptions {
   host?: string;
@@ -24,12 +29,18 @@ export interface AppOptions {
   /** Folder of the SQLite database (default ./data). Ignored when `store` is given. */
   dataDir?: string;
   store?: Store;
+  /** postgres://...: keep everything in this PostgreSQL database, which other nodes may share. Ignored when `store` is given. */
+  databaseUrl?: string;
   clock?: 'real' | 'virtual';
   pollTimeoutMs?: number;
   limits?: Partial<Limits>;
+  /** Token buckets per operation (server/throttle.ts); no throttling when absent. */
+  throttle?: ThrottleRates;
   region?: string;
   accountId?: string;
   log?: (line: string) => void;
+  /** Lambda function name → HTTP endpoint (docs/lambda.md); none by default. */
+  lambdaFunctions?: LambdaFunctions;
 }
 
 export interface App {
@@ -50,12 +61,21 @@ export function createApp(options: AppOptions = {}): App {
     region: options.region ?? 'us-east-1',
     accountId: options.accountId ?? '000000000000',
   };
-  const store = options.store ?? new SqliteStore({ path: join(options.dataDir ?? 'data', 'openswf.sqlite') });
+  // Lambda calls start only after the transaction that scheduled them commits.
+  const afterCommit = new AfterCommit();
+  const postgres = options.store === undefined && options.databaseUrl !== undefined ? new PostgresStore({ connectionString: options.databaseUrl, log }) : undefined;
+  const store = afterCommit.wrap(options.store ?? postgres ?? new SqliteStore({ path: join(options.dataDir ?? 'data', 'openswf.sqlite') }));
   const dispatcher = new Dispatcher(limits.maxPollersPerTaskList);
   store.onTasksAdded((keys) => dispatcher.notify(keys));
   let timers: TimerService | undefined;
-  const executor = new Executor(clock, limits, { timerArmed: (dueAt) => timers?.armed(dueAt) });
+  const executor = new Executor(clock, limits, {
+    timerArmed: (dueAt) => timers?.armed(dueAt),
+    lambdaScheduled: (effect) => afterCommit.defer(() => lambdaInvoker.invoke(effect.runId, effect.scheduledEventId)),
+  });
   timers = new TimerService(store, executor, clock, log);
+  // A shared store also reports deadlines armed by other nodes.
+  store.onTimersArmed?.((dueAt) => timers?.armed(dueAt));
+  const lambdaInvoker = new LambdaInvoker({ functions: options.lambdaFunctions ?? new LambdaFunctions(), store, executor, log });
   const services: Services = {
     store,
     executor,
@@ -63,10 +83,12 @@ export function createApp(options: AppOptions = {}): App {
     clock,
     timers,
     settings,
-    lambdaFunctionKnown: () => false,
+    lambdaFunctionKnown: (name) => lambdaInvoker.knows(name),
     log,
   };
-  const dispatch = (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> => {
+  const throttle = options.throttle !== undefined ? new Throttle(options.throttle) : undefined;
+  const dispatch = async (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> => {
+    throttle?.admit(operation);
     const handler = handlers[operation] as (i: unknown, s: Services, r: RequestContext) => Promise<unknown>;
     return handler(input, services, ctx);
   };
@@ -76,11 +98,14 @@ export function createApp(options: AppOptions = {}): App {
     services,
     server,
     async start() {
+      // Fail before listening if the database cannot be reached or migrated.
+      await postgres?.ready;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
       });
       timers?.start();
+      lambdaInvoker.resume().catch((err: unknown) => log(`lambda: resume failed: ${err instanceof Error ? err.message : String(err)}`));
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${host}:${address.port}`;
@@ -91,6 +116,7 @@ export function createApp(options: AppOptions = {}): App {
         server.closeAllConnections();
       });
       await timers?.stop();
+      await lambdaInvoker.stop();
       await store.close();
     },
   };

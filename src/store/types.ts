@@ -103,7 +103,7 @@ export interface StoreTx extends StoreReader {
   armTimer(key: TimerKey, dueAt: number): Promise<void>;
   disarmTimer(key: TimerKey): Promise<void>;
   disarmTimersOfRun(runId: string): Promise<void>;
-  /** Deadlines due at `now`, earliest first; claimed so no other node fires them too. */
+  /** Deadlines due at `now`, earliest first (ties in arming order); claimed so no other node fires them too. */
   takeDueTimers(now: number, limit: number): Promise<TimerRow[]>;
 }
 
@@ -113,6 +113,11 @@ export interface Store extends StoreReader {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Called after each commit with the task lists that got new tasks (for long-poll wake-ups). */
   onTasksAdded(listener: (keys: TaskListKey[]) => void): void;
+  /**
+   * Back ends shared by several nodes (postgres): called after a commit, of this node or
+   * another, that armed deadlines, with the earliest. The timer service wakes for it.
+   */
+  onTimersArmed?(listener: (dueAt: number) => void): void;
   close(): Promise<void>;
 }
 

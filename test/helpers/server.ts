@@ -79,6 +79,11 @@ export class TestServer {
     });
   }
 
+  /** The server process id (benchmarks read its memory and CPU from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** What the server printed (for failure messages). */
   logs(): string {
     return this.output.join('');

@@ -71,3 +71,23 @@ export function lastOf<K extends keyof HistoryEvent>(events: readonly HistoryEve
   if (!e || e[key] === undefined) throw new Error(`no ${type} event in ${eventTypes(events).join(', ')}`);
   return e[key] as NonNullable<HistoryEvent[K]>;
 }
+
+/** Events as [type, attributes] pairs (ids and timestamps left out): compact to compare, and exact. */
+export function describeEvents(events: readonly HistoryEvent[]): [string, unknown][] {
+  return events.map((e) => {
+    const type = e.eventType ?? '?';
+    const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventAttributes` as keyof HistoryEvent;
+    return [type, e[key]];
+  });
+}
+
+/** The error a call failed with; fails the test if it succeeded. `err.name` is the SWF fault name. */
+export async function faultOf(call: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof Error) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}

@@ -28,7 +28,7 @@ import {
   type TypeKind,
   type TypeRecord,
 } from '../types.js';
-import { buildExecutionQuery } from './visibility-sql.js';
+import { buildCountQuery, buildListQuery, pageOf, questionMark } from './visibility-sql.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -215,14 +215,13 @@ export class SqliteStore implements Store {
         return (rows as Row[]).map((r) => JSON.parse(r.event as string) as HistoryEvent);
       },
       async listExecutions(query): Promise<ExecutionPage> {
-        const built = buildExecutionQuery(query, 'list');
-        const rows = store.db.prepare(built.sql).all(...built.params) as Row[];
-        const page = rows.slice(0, query.limit).map((r) => JSON.parse(r.state as string) as ExecutionState);
-        return rows.length > query.limit ? { executions: page, cursor: built.cursorOf(page[page.length - 1] as ExecutionState) } : { executions: page };
+        const built = buildListQuery(query, questionMark, true);
+        const rows = q(built.sql).all(...built.params) as Row[];
+        return pageOf(query, rows.map((r) => JSON.parse(r.state as string) as ExecutionState));
       },
       async countExecutions(query, cap) {
-        const built = buildExecutionQuery({ ...query, limit: cap }, 'count');
-        return (store.db.prepare(built.sql).get(...built.params) as { n: number }).n;
+        const built = buildCountQuery(query, cap, questionMark, true);
+        return (q(built.sql).get(...built.params) as { n: number }).n;
       },
       async getTask(token) {
         const r = q('SELECT * FROM tasks WHERE token = ?').get(token) as Row | undefined;
@@ -265,13 +264,19 @@ export class SqliteStore implements Store {
           throw err;
         }
         for (const tag of new Set(s.tagList)) {
-          q('INSERT INTO execution_tags (run_id, domain, tag, start_ts) VALUES (?, ?, ?, ?)').run(s.runId, s.domain, tag, s.startTimestamp);
+          q('INSERT INTO execution_tags (run_id, domain, tag, start_ts, close_ts) VALUES (?, ?, ?, ?, ?)').run(
+            s.runId, s.domain, tag, s.startTimestamp, s.closeTimestamp ?? null,
+          );
         }
       },
       async updateExecution(s) {
         q('UPDATE executions SET close_ts = ?, close_status = ?, state = ? WHERE run_id = ?').run(
           s.closeTimestamp ?? null, s.closeStatus ?? null, JSON.stringify(s), s.runId,
         );
+        // The tag rows carry the close time too, so tag queries need not visit executions.
+        if (s.closeTimestamp !== undefined) {
+          q('UPDATE execution_tags SET close_ts = ? WHERE run_id = ? AND close_ts IS NULL').run(s.closeTimestamp, s.runId);
+        }
       },
       async deleteExecution(runId) {
         q('DELETE FROM events WHERE run_id = ?').run(runId);
@@ -314,7 +319,7 @@ export class SqliteStore implements Store {
         q("DELETE FROM timers WHERE run_id = ? AND kind <> 'retention'").run(runId);
       },
       async takeDueTimers(now, limit): Promise<TimerRow[]> {
-        const rows = q('SELECT run_id, kind, ref, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, run_id, kind, ref LIMIT ?').all(now, limit) as Row[];
+        const rows = q('SELECT run_id, kind, ref, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, rowid LIMIT ?').all(now, limit) as Row[];
         const del = q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ?');
         return rows.map((r) => {
           del.run(r.run_id, r.kind, r.ref);

@@ -1,0 +1,439 @@
+/**
+ * Load benchmark over the real protocol: N workflows of K sequential activities, driven by
+ * C starters, C deciders and C activity workers through @aws-sdk/client-swf, against OpenSWF
+ * and moto's SWF mock side by side (the same client code for both, one after the other on a
+ * fresh server each). Prints workflows/s, requests/s, p50/p99 per operation, the server's
+ * memory and CPU, and the ratios OpenSWF/moto; then checks that every workflow completed
+ * with exactly the expected history, so a fast but wrong server cannot win.
+ *
+ *   npm run bench -- [--workflows 200] [--activities 3] [--concurrency 4]
+ *                    [--target both|openswf|moto] [--endpoint http://host:port]
+ *                    [--poll-timeout-ms 60000] [--data-parent /tmp] [--time-limit 300] [--stall 30]
+ *
+ * The run stops by itself: when all N workflows completed, after --time-limit seconds, or
+ * after --stall seconds without progress. The exit code is 1 when OpenSWF fails a check
+ * (moto's failures are findings about moto, printed but not fatal).
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import {
+  DescribeWorkflowExecutionCommand,
+  PollForActivityTaskCommand,
+  PollForDecisionTaskCommand,
+  RespondActivityTaskCompletedCommand,
+  RespondDecisionTaskCompletedCommand,
+  StartWorkflowExecutionCommand,
+  SWFClient,
+  type Decision,
+  type HistoryEvent,
+  type PollForDecisionTaskCommandOutput,
+} from '@aws-sdk/client-swf';
+import { eventTypes, history, registerFixture, type Fixture } from '../test/helpers/swf.js';
+import { attachEndpoint, launchMoto, launchOpenSwf, sampleProcess, stopAll, type LaunchedServer, type ProcessSample, type TargetName } from './launch.js';
+import { formatReport, type TargetResult } from './load-report.js';
+
+interface LoadOptions {
+  workflows: number;
+  activities: number;
+  concurrency: number;
+  targets: TargetName[];
+  endpoint: string | undefined;
+  pollTimeoutMs: number;
+  /** Where OpenSWF's temporary data folder goes (default the OS temp folder). */
+  dataParent: string | undefined;
+  timeLimitS: number;
+  stallS: number;
+}
+
+/** Latencies (ms) of finished requests per operation, and failed requests by fault name. */
+class Recorder {
+  readonly latencies = new Map<string, number[]>();
+  readonly errors = new Map<string, number>();
+
+  record(op: string, ms: number): void {
+    const list = this.latencies.get(op);
+    if (list) list.push(ms);
+    else this.latencies.set(op, [ms]);
+  }
+
+  fail(op: string, err: unknown): void {
+    const key = `${op}: ${err instanceof Error ? err.name : String(err)}`;
+    this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+  }
+
+  requests(): number {
+    let n = 0;
+    for (const list of this.latencies.values()) n += list.length;
+    for (const count of this.errors.values()) n += count;
+    return n;
+  }
+}
+
+/** One identical client configuration for every target: no SDK retries, so faults surface. */
+function newClient(url: string): SWFClient {
+  return new SWFClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    maxAttempts: 1,
+  });
+}
+
+/** The history every workflow must end with: K rounds of activity + decision, then completion. */
+function expectedEventTypes(activities: number): string[] {
+  const decision = ['DecisionTaskScheduled', 'DecisionTaskStarted', 'DecisionTaskCompleted'];
+  const round = ['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted', ...decision];
+  return ['WorkflowExecutionStarted', ...decision, ...Array.from({ length: activities }, () => round).flat(), 'WorkflowExecutionCompleted'];
+}
+
+/** Times requests into a Recorder; abort() ends the requests in flight without counting them. */
+class Meter {
+  readonly recorder = new Recorder();
+  readonly abort = new AbortController();
+
+  get stopping(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** Times one request; an aborted one (shutdown) is neither a sample nor an error. */
+  async timed<T>(op: string | ((out: T | undefined) => string), send: () => Promise<T>): Promise<T | undefined> {
+    const name = (out: T | undefined) => (typeof op === 'string' ? op : op(out));
+    const t0 = performance.now();
+    try {
+      const out = await send();
+      this.recorder.record(name(out), performance.now() - t0);
+      return out;
+    } catch (err) {
+      if (this.stopping) return undefined;
+      this.recorder.fail(name(undefined), err);
+      await sleep(50); // a dead or failing server must not turn the loops into a busy spin
+      return undefined;
+    }
+  }
+}
+
+/** Shared state of one target's run phase. */
+class Run extends Meter {
+  readonly runIds = new Map<string, string>();
+  readonly completed = new Set<string>();
+  /** Tokens already handed out: a second hand-out of one is a duplicate, not a new task. */
+  readonly seenTokens = new Set<string>();
+  duplicateDecisionTasks = 0;
+  duplicateActivityTasks = 0;
+  nextToStart = 0;
+  lastProgressAt = performance.now();
+  finishedAt: number | undefined;
+  private finish: () => void = () => {};
+  readonly finished = new Promise<void>((resolveFinished) => {
+    this.finish = resolveFinished;
+  });
+
+  constructor(
+    readonly opts: LoadOptions,
+    readonly fixture: Fixture,
+  ) {
+    super();
+  }
+
+  progress(): void {
+    this.lastProgressAt = performance.now();
+  }
+
+  workflowCompleted(workflowId: string): void {
+    this.completed.add(workflowId);
+    this.progress();
+    if (this.completed.size === this.opts.workflows && this.finishedAt === undefined) {
+      this.finishedAt = performance.now();
+      this.finish();
+    }
+  }
+
+  /** True the first time a token is seen. */
+  firstHandOut(token: string): boolean {
+    if (this.seenTokens.has(token)) return false;
+    this.seenTokens.add(token);
+    return true;
+  }
+
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function starter(run: Run, client: SWFClient): Promise<void> {
+  const { fixture: f, opts } = run;
+  while (!run.stopping && run.nextToStart < opts.workflows) {
+    const workflowId = `wf-${run.nextToStart++}`;
+    const out = await run.timed('StartWorkflowExecution', () =>
+      client.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType, input: workflowId }), { abortSignal: run.abort.signal }),
+    );
+    if (out?.runId) {
+      run.runIds.set(workflowId, out.runId);
+      run.progress();
+    }
+  }
+}
+
+async function decider(run: Run, client: SWFClient, identity: string): Promise<void> {
+  const { fixture: f, opts } = run;
+  const signal = run.abort.signal;
+  const kind = (out: PollForDecisionTaskCommandOutput | undefined) => `PollForDecisionTask (${out?.taskToken ? 'task' : 'empty'})`;
+  while (!run.stopping) {
+    const task = await run.timed(kind, () => client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity }), { abortSignal: signal }));
+    const token = task?.taskToken; // moto leaves the token out of an empty answer, SWF sends ""
+    if (!task || !token) continue;
+    if (!run.firstHandOut(token)) {
+      run.duplicateDecisionTasks++; // the first receiver answers it; answering twice would corrupt the run
+      continue;
+    }
+    const events = [...(task.events ?? [])];
+    for (let page = task.nextPageToken; page && !run.stopping; ) {
+      const next = await run.timed('PollForDecisionTask (next page)', () =>
+        client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity, nextPageToken: page }), { abortSignal: signal }),
+      );
+      if (!next) break;
+      events.push(...(next.events ?? []));
+      page = next.nextPageToken;
+    }
+    const decisions = decide(events, opts.activities);
+    const done = await run.timed('RespondDecisionTaskCompleted', () => client.send(new RespondDecisionTaskCompletedCommand({ taskToken: token, decisions }), { abortSignal: signal }));
+    if (!done) continue;
+    run.progress();
+    const workflowId = task.workflowExecution?.workflowId;
+    if (workflowId && decisions[0]?.decisionType === 'CompleteWorkflowExecution') run.workflowCompleted(workflowId);
+  }
+}
+
+/** Schedules activity n+1 once n have completed and none is open; completes after K. */
+function decide(events: readonly HistoryEvent[], activities: number): Decision[] {
+  const count = (type: string) => events.filter((e) => e.eventType === type).length;
+  const scheduled = count('ActivityTaskScheduled');
+  const completed = count('ActivityTaskCompleted');
+  if (scheduled > completed) return []; // an activity is still open: nothing to decide yet
+  if (completed < activities) {
+    const activityId = `a${completed + 1}`;
+    const activityType = { name: 'step', version: '1' };
+    return [{ decisionType: 'ScheduleActivityTask', scheduleActivityTaskDecisionAttributes: { activityType, activityId, input: activityId } }];
+  }
+  return [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: `${completed} done` } }];
+}
+
+async function activityWorker(run: Run, client: SWFClient, identity: string): Promise<void> {
+  const { fixture: f } = run;
+  const signal = run.abort.signal;
+  while (!run.stopping) {
+    const task = await run.timed(
+      (out) => `PollForActivityTask (${out?.taskToken ? 'task' : 'empty'})`,
+      () => client.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList }, identity }), { abortSignal: signal }),
+    );
+    const token = task?.taskToken;
+    if (!task || !token) continue;
+    if (!run.firstHandOut(token)) {
+      run.duplicateActivityTasks++;
+      continue;
+    }
+    const done = await run.timed('RespondActivityTaskCompleted', () =>
+      client.send(new RespondActivityTaskCompletedCommand({ taskToken: token, result: `${task.activityId ?? '?'} result` }), { abortSignal: signal }),
+    );
+    if (done) run.progress();
+  }
+}
+
+/** Resolves with why the run phase ended; prints progress to stderr every 5 s. */
+async function watch(run: Run, label: string): Promise<TargetResult['stopReason']> {
+  const started = performance.now();
+  let lastReport = started;
+  for (;;) {
+    const outcome = await Promise.race([run.finished.then(() => 'done' as const), sleep(250).then(() => 'tick' as const)]);
+    if (outcome === 'done') return 'all completed';
+    const now = performance.now();
+    if (now - started > run.opts.timeLimitS * 1000) return 'time limit';
+    if (now - run.lastProgressAt > run.opts.stallS * 1000) return 'stalled';
+    if (now - lastReport >= 5000) {
+      lastReport = now;
+      process.stderr.write(`  ${label}: ${run.completed.size}/${run.opts.workflows} completed after ${((now - started) / 1000).toFixed(0)} s\n`);
+    }
+  }
+}
+
+/** Every workflow must be COMPLETED with exactly the expected history. */
+async function check(meter: Meter, client: SWFClient, run: Run): Promise<TargetResult['check']> {
+  const { fixture: f, opts } = run;
+  const expected = expectedEventTypes(opts.activities);
+  const failures: string[] = [];
+  let closedCompleted = 0;
+  let historyAsExpected = 0;
+  let next = 0;
+  const one = async (workflowId: string): Promise<void> => {
+    const runId = run.runIds.get(workflowId);
+    if (!runId) return void failures.push(`${workflowId}: never started`);
+    const execution = { workflowId, runId };
+    const described = await meter.timed('DescribeWorkflowExecution (check)', () => client.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution })));
+    const status = described?.executionInfo?.closeStatus ?? described?.executionInfo?.executionStatus ?? 'unknown';
+    if (status === 'COMPLETED') closedCompleted++;
+    else failures.push(`${workflowId}: status ${status}`);
+    const events = await meter.timed('GetWorkflowExecutionHistory (check, all pages)', () => history(client, f.domain, execution));
+    const problem = events ? historyProblem(events, expected, opts.activities) : 'history unreadable';
+    if (problem) failures.push(`${workflowId}: ${problem}`);
+    else historyAsExpected++;
+  };
+  const workers = Array.from({ length: opts.concurrency }, async () => {
+    while (next < opts.workflows) await one(`wf-${next++}`);
+  });
+  await Promise.all(workers);
+  return { closedCompleted, historyAsExpected, failures };
+}
+
+/** Why a history is not the expected one, or undefined when it is. */
+function historyProblem(events: readonly HistoryEvent[], expected: readonly string[], activities: number): string | undefined {
+  const types = eventTypes(events);
+  const differs = expected.findIndex((type, i) => types[i] !== type);
+  if (differs >= 0 || types.length !== expected.length) {
+    const at = differs >= 0 ? differs : expected.length;
+    return `${types.length} events (expected ${expected.length}); event ${at + 1} is ${types[at] ?? 'missing'}, expected ${expected[at] ?? 'none'}`;
+  }
+  const badId = events.findIndex((e, i) => e.eventId !== i + 1);
+  if (badId >= 0) return `event ${badId + 1} has eventId ${events[badId]?.eventId}`;
+  const scheduled = events.filter((e) => e.eventType === 'ActivityTaskScheduled').map((e) => e.activityTaskScheduledEventAttributes?.activityId);
+  const wanted = Array.from({ length: activities }, (_, i) => `a${i + 1}`);
+  if (scheduled.join() !== wanted.join()) return `activities scheduled ${scheduled.join()} (expected ${wanted.join()})`;
+  const results = events.filter((e) => e.eventType === 'ActivityTaskCompleted').map((e) => e.activityTaskCompletedEventAttributes?.result);
+  if (results.join() !== wanted.map((a) => `${a} result`).join()) return `activity results ${results.join()}`;
+  const result = events.at(-1)?.workflowExecutionCompletedEventAttributes?.result;
+  if (result !== `${activities} done`) return `workflow result ${result}`;
+  return undefined;
+}
+
+async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<TargetResult> {
+  const admin = newClient(server.url);
+  const fixture = await registerFixture(admin);
+  const run = new Run(opts, fixture);
+  const clients: SWFClient[] = [admin];
+  const client = () => {
+    const c = newClient(server.url); // one per loop, as separate worker processes would have
+    clients.push(c);
+    return c;
+  };
+  const loadBefore = loadavg()[0] ?? NaN;
+  const before = sampleProcess(server.pid);
+  const driverBefore = process.cpuUsage();
+  const t0 = performance.now();
+  const loops = [
+    ...Array.from({ length: opts.concurrency }, () => starter(run, client())),
+    ...Array.from({ length: opts.concurrency }, (_, i) => decider(run, client(), `decider-${i}`)),
+    ...Array.from({ length: opts.concurrency }, (_, i) => activityWorker(run, client(), `worker-${i}`)),
+  ];
+  const stopReason = await watch(run, server.target);
+  const wallSeconds = ((run.finishedAt ?? performance.now()) - t0) / 1000;
+  run.abort.abort(); // ends the long polls still waiting
+  await Promise.all(loops);
+  const driverCpu = process.cpuUsage(driverBefore);
+  const loadAfter = loadavg()[0] ?? NaN;
+  const runRecorder = run.recorder;
+  const after = sampleProcess(server.pid);
+  // Checks are timed apart from the run so their requests do not count in its throughput.
+  const checkMeter = new Meter();
+  const checked = await check(checkMeter, admin, run);
+  for (const c of clients) c.destroy();
+  return {
+    target: server.target,
+    url: server.url,
+    stopReason,
+    wallSeconds,
+    workflowsCompleted: run.completed.size,
+    requests: runRecorder.requests(),
+    latencies: new Map([...runRecorder.latencies, ...checkMeter.recorder.latencies]),
+    errors: new Map([...runRecorder.errors, ...checkMeter.recorder.errors]),
+    duplicateDecisionTasks: run.duplicateDecisionTasks,
+    duplicateActivityTasks: run.duplicateActivityTasks,
+    process: processDelta(before, after),
+    driverCpuSeconds: (driverCpu.user + driverCpu.system) / 1e6,
+    machineLoad: [loadBefore, loadAfter],
+    check: checked,
+  };
+}
+
+/** Memory at the end; CPU used during the run phase only (not start-up, not the checks). */
+function processDelta(before: ProcessSample | undefined, after: ProcessSample | undefined): ProcessSample | undefined {
+  if (!after) return undefined;
+  return { ...after, cpuSeconds: after.cpuSeconds - (before?.cpuSeconds ?? 0) };
+}
+
+async function launch(target: TargetName, opts: LoadOptions): Promise<LaunchedServer> {
+  if (opts.endpoint) return attachEndpoint(target, opts.endpoint);
+  return target === 'openswf' ? launchOpenSwf(opts.pollTimeoutMs, opts.dataParent) : launchMoto();
+}
+
+function parseOptions(argv: string[]): LoadOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      workflows: { type: 'string', default: '200' },
+      activities: { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: '4' },
+      target: { type: 'string' },
+      endpoint: { type: 'string' },
+      'poll-timeout-ms': { type: 'string', default: '60000' },
+      'data-parent': { type: 'string' },
+      'time-limit': { type: 'string', default: '300' },
+      stall: { type: 'string', default: '30' },
+    },
+  });
+  const positive = (name: string, raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) usage(`--${name} must be a positive integer, not ${raw}`);
+    return n;
+  };
+  const target = values.target ?? (values.endpoint ? 'openswf' : 'both');
+  if (target !== 'both' && target !== 'openswf' && target !== 'moto') usage(`--target must be openswf, moto or both`);
+  if (values.endpoint && target === 'both') usage('--endpoint benches one running server: name it with --target openswf or --target moto');
+  return {
+    workflows: positive('workflows', values.workflows),
+    activities: positive('activities', values.activities),
+    concurrency: positive('concurrency', values.concurrency),
+    targets: target === 'both' ? ['openswf', 'moto'] : [target],
+    endpoint: values.endpoint,
+    pollTimeoutMs: positive('poll-timeout-ms', values['poll-timeout-ms']),
+    dataParent: values['data-parent'],
+    timeLimitS: positive('time-limit', values['time-limit']),
+    stallS: positive('stall', values.stall),
+  };
+}
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|moto|both] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S]\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  const results: TargetResult[] = [];
+  for (const target of opts.targets) {
+    process.stderr.write(`${target}: starting\n`);
+    const server = await launch(target, opts);
+    try {
+      results.push(await benchTarget(server, opts));
+    } finally {
+      await server.stop();
+    }
+  }
+  process.stdout.write(`command: node dist/bench/load.js ${process.argv.slice(2).join(' ')}\n`);
+  process.stdout.write(formatReport(opts, results));
+  const openswf = results.find((r) => r.target === 'openswf');
+  const failed = openswf !== undefined && (openswf.stopReason !== 'all completed' || openswf.check.failures.length > 0);
+  return failed ? 1 : 0;
+}
+
+process.once('SIGINT', () => {
+  process.stderr.write('interrupted: stopping servers\n');
+  void stopAll().finally(() => process.exit(130));
+});
+
+main().then(
+  (code) => process.exit(code),
+  async (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    await stopAll();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,306 @@
+/**
+ * The Store operations as PostgreSQL statements, over the pool (reads outside transactions)
+ * or over the one connection of a transaction.
+ *
+ * Several nodes may change the same run at once. Inside a transaction every run is therefore
+ * loaded with `SELECT ... FOR UPDATE`: the row lock is held to commit, so the change a node
+ * computes from the state always starts from the latest committed one (READ COMMITTED
+ * re-reads a row once its lock is granted). Two transactions that lock runs in opposite order
+ * deadlock; PostgreSQL aborts one and the store retries it whole.
+ */
+import type { QueryResult, QueryResultRow } from 'pg';
+import type { HistoryEvent } from '../../model/shapes.js';
+import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../../engine/index.js';
+import {
+  DuplicateOpenExecution,
+  type DomainRecord,
+  type ExecutionPage,
+  type StoreTx,
+  type TaskRow,
+  type TimerRow,
+  type TypeKind,
+  type TypeRecord,
+} from '../types.js';
+import type { TxChanges } from './notifications.js';
+import { buildCountQuery, buildListQuery, pageOf } from './visibility-sql.js';
+
+/** What both a pool and a pooled connection offer. */
+export interface Queryable {
+  query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+}
+
+type Row = Record<string, unknown>;
+
+const toDomain = (r: Row): DomainRecord => ({
+  name: r.name as string,
+  status: r.status as DomainRecord['status'],
+  ...(r.description !== null ? { description: r.description as string } : {}),
+  retentionDays: r.retention_days as string,
+  createdAt: r.created_at as number,
+  tags: JSON.parse(r.tags as string) as DomainRecord['tags'],
+});
+
+const toType = (r: Row): TypeRecord => ({
+  domain: r.domain as string,
+  kind: r.kind as TypeKind,
+  name: r.name as string,
+  version: r.version as string,
+  status: r.status as TypeRecord['status'],
+  ...(r.description !== null ? { description: r.description as string } : {}),
+  creationDate: r.creation_date as number,
+  ...(r.deprecation_date !== null ? { deprecationDate: r.deprecation_date as number } : {}),
+  configuration: JSON.parse(r.configuration as string) as Record<string, unknown>,
+});
+
+const toTask = (r: Row): TaskRow => ({
+  token: r.token as string,
+  kind: r.kind as TaskKind,
+  domain: r.domain as string,
+  taskList: r.task_list as string,
+  priority: r.priority as number,
+  runId: r.run_id as string,
+  scheduledEventId: r.scheduled_event_id as number,
+  started: r.started as boolean,
+});
+
+const toState = (r: Row | undefined): ExecutionState | undefined => (r ? (JSON.parse(r.state as string) as ExecutionState) : undefined);
+
+export interface TxContext {
+  /** What the transaction changed, for wake-ups after commit; absent outside transactions. */
+  changes: TxChanges;
+}
+
+/**
+ * Outside a transaction (`tx` undefined) only the read operations are used, and they lock
+ * nothing. Inside one, runs are locked as they are loaded and changes are recorded.
+ */
+export class PgOperations implements StoreTx {
+  constructor(
+    private readonly db: Queryable,
+    private readonly tx?: TxContext,
+  ) {}
+
+  private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return (await this.db.query<Row>(sql, params)).rows;
+  }
+
+  private async first(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+    return (await this.rows(sql, params))[0];
+  }
+
+  private async count(sql: string, params: unknown[]): Promise<number> {
+    return ((await this.first(sql, params))?.n as number | undefined) ?? 0;
+  }
+
+  private get forUpdate(): string {
+    return this.tx ? ' FOR UPDATE' : '';
+  }
+
+  async getDomain(name: string) {
+    const r = await this.first('SELECT * FROM domains WHERE name = $1', [name]);
+    return r ? toDomain(r) : undefined;
+  }
+
+  async listDomains() {
+    return (await this.rows('SELECT * FROM domains ORDER BY name')).map(toDomain);
+  }
+
+  async getType(domain: string, kind: TypeKind, name: string, version: string) {
+    const r = await this.first('SELECT * FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4', [domain, kind, name, version]);
+    return r ? toType(r) : undefined;
+  }
+
+  async listTypes(domain: string, kind: TypeKind) {
+    return (await this.rows('SELECT * FROM types WHERE domain = $1 AND kind = $2 ORDER BY name, version', [domain, kind])).map(toType);
+  }
+
+  countTypes(domain: string) {
+    return this.count('SELECT count(*) AS n FROM types WHERE domain = $1', [domain]);
+  }
+
+  async getExecution(runId: string) {
+    return toState(await this.first(`SELECT state FROM executions WHERE run_id = $1${this.forUpdate}`, [runId]));
+  }
+
+  async findOpenExecution(domain: string, workflowId: string) {
+    const find = 'SELECT run_id, state FROM executions WHERE domain = $1 AND workflow_id = $2 AND close_status IS NULL';
+    if (!this.tx) return toState(await this.first(find, [domain, workflowId]));
+    // Find, then lock by key and check it is still open. Locking in the finding statement
+    // would miss a run that a concurrent continue-as-new opened: that statement's snapshot
+    // predates it, and the closed run it waited for no longer matches.
+    for (;;) {
+      const found = await this.first(find, [domain, workflowId]);
+      if (!found) return undefined;
+      const locked = await this.first('SELECT state FROM executions WHERE run_id = $1 AND close_status IS NULL FOR UPDATE', [found.run_id]);
+      if (locked) return toState(locked);
+    }
+  }
+
+  countOpenExecutions(domain: string) {
+    return this.count('SELECT count(*) AS n FROM executions WHERE domain = $1 AND close_status IS NULL', [domain]);
+  }
+
+  async getHistory(runId: string, query: { after?: number; limit: number; reverse: boolean }) {
+    const rows = query.reverse
+      ? await this.rows('SELECT event FROM events WHERE run_id = $1 AND event_id < $2 ORDER BY event_id DESC LIMIT $3', [runId, query.after ?? 2 ** 31 - 1, query.limit])
+      : await this.rows('SELECT event FROM events WHERE run_id = $1 AND event_id > $2 ORDER BY event_id LIMIT $3', [runId, query.after ?? 0, query.limit]);
+    return rows.map((r) => JSON.parse(r.event as string) as HistoryEvent);
+  }
+
+  async listExecutions(query: Parameters<StoreTx['listExecutions']>[0]): Promise<ExecutionPage> {
+    const built = buildListQuery(query);
+    const rows = await this.rows(built.sql, built.params);
+    return pageOf(query, rows.map((r) => JSON.parse(r.state as string) as ExecutionState));
+  }
+
+  countExecutions(query: Parameters<StoreTx['countExecutions']>[0], cap: number) {
+    const built = buildCountQuery(query, cap);
+    return this.count(built.sql, built.params);
+  }
+
+  async getTask(token: string) {
+    const r = await this.first('SELECT * FROM tasks WHERE token = $1', [token]);
+    return r ? toTask(r) : undefined;
+  }
+
+  countPendingTasks(domain: string, kind: TaskKind, taskList: string) {
+    return this.count('SELECT count(*) AS n FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started', [domain, kind, taskList]);
+  }
+
+  async nextDueAt() {
+    return ((await this.first('SELECT min(due_at) AS d FROM timers'))?.d as number | null | undefined) ?? undefined;
+  }
+
+  async putDomain(d: DomainRecord) {
+    await this.db.query(
+      `INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (name) DO UPDATE SET status = excluded.status, description = excluded.description,
+         retention_days = excluded.retention_days, tags = excluded.tags`,
+      [d.name, d.status, d.description ?? null, d.retentionDays, d.createdAt, JSON.stringify(d.tags)],
+    );
+  }
+
+  async putType(t: TypeRecord) {
+    await this.db.query(
+      `INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (domain, kind, name, version) DO UPDATE SET status = excluded.status,
+         description = excluded.description, deprecation_date = excluded.deprecation_date, configuration = excluded.configuration`,
+      [t.domain, t.kind, t.name, t.version, t.status, t.description ?? null, t.creationDate, t.deprecationDate ?? null, JSON.stringify(t.configuration)],
+    );
+  }
+
+  async deleteType(domain: string, kind: TypeKind, name: string, version: string) {
+    await this.db.query('DELETE FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4', [domain, kind, name, version]);
+  }
+
+  async insertExecution(s: ExecutionState) {
+    // DO NOTHING instead of a unique violation: the violation would abort the whole
+    // transaction, while the caller may want to carry on (as it can on SQLite).
+    const inserted = await this.db.query(
+      `INSERT INTO executions (run_id, domain, workflow_id, type_name, type_version, start_ts, close_ts, close_status, state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (domain, workflow_id) WHERE close_status IS NULL DO NOTHING`,
+      [s.runId, s.domain, s.workflowId, s.workflowType.name, s.workflowType.version, s.startTimestamp, s.closeTimestamp ?? null, s.closeStatus ?? null, JSON.stringify(s)],
+    );
+    if (inserted.rowCount === 0) throw new DuplicateOpenExecution(s.domain, s.workflowId);
+    const tags = [...new Set(s.tagList)];
+    if (tags.length > 0) {
+      await this.db.query(
+        'INSERT INTO execution_tags (run_id, domain, tag, start_ts, close_ts) SELECT $1, $2, tag, $4, $5 FROM unnest($3::text[]) AS tag',
+        [s.runId, s.domain, tags, s.startTimestamp, s.closeTimestamp ?? null],
+      );
+    }
+  }
+
+  async updateExecution(s: ExecutionState) {
+    await this.db.query('UPDATE executions SET close_ts = $1, close_status = $2, state = $3 WHERE run_id = $4', [
+      s.closeTimestamp ?? null, s.closeStatus ?? null, JSON.stringify(s), s.runId,
+    ]);
+    // The tag rows carry the close time too, so tag queries need not visit executions.
+    if (s.closeTimestamp !== undefined) {
+      await this.db.query('UPDATE execution_tags SET close_ts = $1 WHERE run_id = $2 AND close_ts IS NULL', [s.closeTimestamp, s.runId]);
+    }
+  }
+
+  async deleteExecution(runId: string) {
+    await this.db.query(
+      `WITH gone_events AS (DELETE FROM events WHERE run_id = $1),
+            gone_tags AS (DELETE FROM execution_tags WHERE run_id = $1),
+            gone_tasks AS (DELETE FROM tasks WHERE run_id = $1),
+            gone_timers AS (DELETE FROM timers WHERE run_id = $1)
+       DELETE FROM executions WHERE run_id = $1`,
+      [runId],
+    );
+  }
+
+  async appendEvents(runId: string, events: readonly HistoryEvent[]) {
+    if (events.length === 0) return;
+    await this.db.query('INSERT INTO events (run_id, event_id, event) SELECT $1, id, body FROM unnest($2::integer[], $3::text[]) AS e(id, body)', [
+      runId, events.map((e) => e.eventId), events.map((e) => JSON.stringify(e)),
+    ]);
+  }
+
+  async enqueueTask(task: TaskSpec) {
+    await this.db.query('INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      task.token, task.kind, task.domain, task.taskList, task.priority, task.runId, task.scheduledEventId,
+    ]);
+    this.tx?.changes.taskAdded({ domain: task.domain, kind: task.kind, taskList: task.taskList });
+  }
+
+  async claimTask(domain: string, kind: TaskKind, taskList: string) {
+    // SKIP LOCKED: a task another poller is claiming right now is passed over, not waited for,
+    // so concurrent pollers (of any node) each get a different task or none.
+    const r = await this.first(
+      `UPDATE tasks SET started = true WHERE seq = (
+         SELECT seq FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started
+         ORDER BY priority DESC, seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [domain, kind, taskList],
+    );
+    return r ? toTask(r) : undefined;
+  }
+
+  async removeTask(token: string) {
+    await this.db.query('DELETE FROM tasks WHERE token = $1', [token]);
+  }
+
+  async removeTasksOfRun(runId: string) {
+    await this.db.query('DELETE FROM tasks WHERE run_id = $1', [runId]);
+  }
+
+  async armTimer(key: TimerKey, dueAt: number) {
+    await this.db.query(
+      `INSERT INTO timers (run_id, kind, ref, due_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (run_id, kind, ref) DO UPDATE SET due_at = excluded.due_at`,
+      [key.runId, key.kind, key.ref, dueAt],
+    );
+    this.tx?.changes.timerArmed(dueAt);
+  }
+
+  async disarmTimer(key: TimerKey) {
+    await this.db.query('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3', [key.runId, key.kind, key.ref]);
+  }
+
+  async disarmTimersOfRun(runId: string) {
+    await this.db.query("DELETE FROM timers WHERE run_id = $1 AND kind <> 'retention'", [runId]);
+  }
+
+  async takeDueTimers(now: number, limit: number): Promise<TimerRow[]> {
+    // Claimed and deleted in one statement; SKIP LOCKED leaves the rows another node is
+    // firing to that node, so each deadline fires once across the cluster. If this
+    // transaction rolls back, its rows come back and fire later.
+    const rows = await this.rows(
+      `WITH due AS (
+         SELECT seq FROM timers WHERE due_at <= $1
+         ORDER BY due_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), taken AS (
+         DELETE FROM timers t USING due WHERE t.seq = due.seq
+         RETURNING t.seq, t.run_id, t.kind, t.ref, t.due_at
+       )
+       SELECT * FROM taken ORDER BY due_at, seq`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number }));
+  }
+}

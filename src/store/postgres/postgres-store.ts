@@ -1,0 +1,185 @@
+/**
+ * The shared back end: PostgreSQL through one `pg` pool, so several server processes (nodes)
+ * can serve one database.
+ *
+ * - A transaction runs on one pooled connection between BEGIN and COMMIT, at READ COMMITTED.
+ *   Runs are row-locked as they are loaded (see operations.ts), tasks are claimed and due
+ *   deadlines taken with FOR UPDATE SKIP LOCKED, so no two nodes hand out one task or fire
+ *   one deadline.
+ * - A transaction PostgreSQL aborts for a conflict (deadlock, serialization failure), or that
+ *   lost the race to open a workflowId, is retried whole: `fn` must only touch the store.
+ * - Commits that add tasks or arm deadlines NOTIFY the other nodes (notifications.ts) and
+ *   call this node's listeners directly.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { TaskKind } from '../../engine/index.js';
+import { DuplicateOpenExecution, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import { migrate } from './migrate.js';
+import { NOTIFY_SQL, TxChanges, WakeupListener, noticesOf } from './notifications.js';
+import { PgOperations } from './operations.js';
+
+export interface PostgresOptions {
+  /** postgres://user:password@host:port/database */
+  connectionString: string;
+  /** Connections in the pool (default 10). One more is kept for LISTEN. */
+  maxConnections?: number;
+  log?: (line: string) => void;
+}
+
+/** How often a transaction is tried before its conflict is reported. */
+const MAX_ATTEMPTS = 10;
+
+/** PostgreSQL aborted the transaction for a conflict with another one; running it again may succeed. */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+function isRetryable(err: unknown): boolean {
+  // DuplicateOpenExecution escaping `fn`: another node opened the workflowId after `fn`
+  // looked. On a retry `fn` sees that run and answers as it would have on SQLite, where
+  // transactions run one at a time.
+  if (err instanceof DuplicateOpenExecution) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+}
+
+/** int8 (bigint) columns hold epoch milliseconds and counts: all within Number's exact range. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  /** Resolves once the schema is migrated and wake-ups from other nodes are listened for. */
+  readonly ready: Promise<void>;
+  private readonly pool: pg.Pool;
+  private readonly reader: PgOperations;
+  private readonly listener: WakeupListener;
+  /** Tells this node's echo of its own NOTIFY apart from the other nodes'. */
+  private readonly node = randomBytes(8).toString('hex');
+  private readonly taskListeners: ((keys: TaskListKey[]) => void)[] = [];
+  private readonly timerListeners: ((dueAt: number) => void)[] = [];
+  private readonly log: (line: string) => void;
+
+  /** Opens a store and waits until it is ready; fails if the database cannot be reached or migrated. */
+  static async open(options: PostgresOptions): Promise<PostgresStore> {
+    const store = new PostgresStore(options);
+    try {
+      await store.ready;
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  constructor(options: PostgresOptions) {
+    this.log = options.log ?? (() => {});
+    const config: pg.PoolConfig = { connectionString: options.connectionString, types, application_name: 'openswf' };
+    this.pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
+    // An idle pooled connection that breaks is dropped by the pool; without a handler the
+    // error would end the process.
+    this.pool.on('error', (err) => this.log(`postgres: idle connection failed: ${err.message}`));
+    this.reader = new PgOperations(this.pool);
+    this.listener = new WakeupListener(config, this.node, {
+      tasksAdded: (keys) => this.announceTasks(keys),
+      timerArmed: (dueAt) => this.announceTimer(dueAt),
+      // Deadlines armed meanwhile may be due: have the timer service look now.
+      resumed: () => this.announceTimer(Date.now()),
+      log: this.log,
+    });
+    this.ready = migrate(this.pool).then(() => this.listener.start());
+    // Callers see a failure through `ready` or their first operation, never as an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    await this.ready;
+    for (let attempt = 1; ; attempt++) {
+      const changes = new TxChanges();
+      const client = await this.pool.connect();
+      let result: T;
+      try {
+        await client.query('BEGIN');
+        result = await fn(new PgOperations(client, { changes }));
+        const notices = noticesOf(this.node, changes);
+        if (notices.length > 0) await client.query(NOTIFY_SQL, [notices.map((n) => n.channel), notices.map((n) => n.payload)]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await this.rollback(client);
+        if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
+          await pause(attempt);
+          continue;
+        }
+        throw err;
+      }
+      client.release();
+      if (changes.addedTaskLists.length > 0) this.announceTasks(changes.addedTaskLists);
+      if (changes.earliestDueAt !== undefined) this.announceTimer(changes.earliestDueAt);
+      return result;
+    }
+  }
+
+  /** Rolls back and returns the connection; a connection that cannot even roll back is closed. */
+  private async rollback(client: pg.PoolClient): Promise<void> {
+    try {
+      await client.query('ROLLBACK');
+      client.release();
+    } catch (err) {
+      client.release(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  onTasksAdded(listener: (keys: TaskListKey[]) => void): void {
+    this.taskListeners.push(listener);
+  }
+
+  /**
+   * Called after a commit that armed deadlines (with the earliest), on this node or another.
+   * A node's timer service sleeps until the earliest deadline it knows of; this is how it
+   * learns of an earlier one armed elsewhere, and of one armed here only once it is visible.
+   */
+  onTimersArmed(listener: (dueAt: number) => void): void {
+    this.timerListeners.push(listener);
+  }
+
+  private announceTasks(keys: TaskListKey[]): void {
+    for (const l of this.taskListeners) l(keys);
+  }
+
+  private announceTimer(dueAt: number): void {
+    for (const l of this.timerListeners) l(dueAt);
+  }
+
+  async close(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.listener.close();
+    await this.pool.end();
+  }
+
+  private async read<T>(op: (r: PgOperations) => Promise<T>): Promise<T> {
+    await this.ready;
+    return op(this.reader);
+  }
+
+  // Reads outside a transaction see what is committed and lock nothing.
+  getDomain = (name: string) => this.read((r) => r.getDomain(name));
+  listDomains = () => this.read((r) => r.listDomains());
+  getType = (domain: string, kind: TypeKind, name: string, version: string) => this.read((r) => r.getType(domain, kind, name, version));
+  listTypes = (domain: string, kind: TypeKind) => this.read((r) => r.listTypes(domain, kind));
+  countTypes = (domain: string) => this.read((r) => r.countTypes(domain));
+  getExecution = (runId: string) => this.read((r) => r.getExecution(runId));
+  findOpenExecution = (domain: string, workflowId: string) => this.read((r) => r.findOpenExecution(domain, workflowId));
+  countOpenExecutions = (domain: string) => this.read((r) => r.countOpenExecutions(domain));
+  getHistory = (runId: string, query: HistoryQuery) => this.read((r) => r.getHistory(runId, query));
+  listExecutions = (query: ExecutionQuery) => this.read((r) => r.listExecutions(query));
+  countExecutions = (query: ExecutionQuery, cap: number) => this.read((r) => r.countExecutions(query, cap));
+  getTask = (token: string) => this.read((r) => r.getTask(token));
+  countPendingTasks = (domain: string, kind: TaskKind, taskList: string) => this.read((r) => r.countPendingTasks(domain, kind, taskList));
+  nextDueAt = () => this.read((r) => r.nextDueAt());
+}
+
+/** A short random pause before a retry, growing with the attempts, so conflicting transactions drift apart. */
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+}

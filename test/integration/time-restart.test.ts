@@ -1,0 +1,132 @@
+/**
+ * Durability of time on the real clock: deadlines that fall due while the server is down fire
+ * once when it comes back, in due order, stamped with the time they fired; one not yet due
+ * fires on time afterwards; and another restart fires none of them again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RecordActivityTaskHeartbeatCommand, type HistoryEvent, type SWFClient } from '@aws-sdk/client-swf';
+import { TestServer } from '../helpers/server.js';
+import { history, registerFixture, type Fixture } from '../helpers/swf.js';
+import { decide, scheduleActivity, startRun, startTimer, takeActivityTask, takeDecisionTask, timeOf, type Run } from './time-support.js';
+
+/** Every deadline here is this many seconds after it was armed; the server is down meanwhile. */
+const SHORT = 3;
+
+interface Expected {
+  name: string;
+  run: Run;
+  /** The event the deadline adds. */
+  eventType: string;
+  /** When it fell due (epoch ms): the arming event's time plus the timeout. */
+  dueAt: number;
+}
+
+/** When the event of type `armedBy` happened, plus `seconds`. */
+async function dueAfter(swf: SWFClient, f: Fixture, run: Run, armedBy: string, seconds: number): Promise<number> {
+  const e = (await history(swf, f.domain, run)).find((x) => x.eventType === armedBy);
+  assert.ok(e, `${armedBy} in ${run.workflowId}`);
+  return timeOf(e) + seconds * 1000;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const eventsOf = (events: readonly HistoryEvent[], type: string) => events.filter((e) => e.eventType === type);
+
+test('deadlines that fell due while the server was down fire once at restart, in due order, stamped when fired', async (t) => {
+  const first = await TestServer.start({ clock: 'real' });
+  let current = first;
+  t.after(() => current.dispose());
+  let swf = first.client();
+  const f = await registerFixture(swf);
+  const s = String(SHORT);
+  const expected: Expected[] = [];
+
+  const timer = await startRun(swf, f, 'timer');
+  await decide(swf, f, timer, [startTimer('t', s)]);
+  expected.push({ name: 'timer', run: timer, eventType: 'TimerFired', dueAt: await dueAfter(swf, f, timer, 'TimerStarted', SHORT) });
+
+  const silent = await startRun(swf, f, 'silent');
+  await decide(swf, f, silent, [scheduleActivity(f, 'h', { scheduleToStartTimeout: 'NONE', scheduleToCloseTimeout: 'NONE', startToCloseTimeout: 'NONE', heartbeatTimeout: s })]);
+  const work = await takeActivityTask(swf, f, 'h');
+  await swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: work.taskToken, details: 'last words' }));
+  const lastBeat = Date.now();
+  expected.push({ name: 'heartbeat', run: silent, eventType: 'ActivityTaskTimedOut', dueAt: lastBeat + SHORT * 1000 });
+
+  // Queued after the heartbeat activity was taken, so no worker takes this one.
+  const queued = await startRun(swf, f, 'queued');
+  await decide(swf, f, queued, [scheduleActivity(f, 'q', { scheduleToStartTimeout: s, scheduleToCloseTimeout: 'NONE', startToCloseTimeout: 'NONE', heartbeatTimeout: 'NONE' })]);
+  expected.push({ name: 'schedule-to-start', run: queued, eventType: 'ActivityTaskTimedOut', dueAt: await dueAfter(swf, f, queued, 'ActivityTaskScheduled', SHORT) });
+
+  const decider = await startRun(swf, f, 'decider', { taskStartToCloseTimeout: s });
+  await takeDecisionTask(swf, f, decider);
+  expected.push({ name: 'decision', run: decider, eventType: 'DecisionTaskTimedOut', dueAt: await dueAfter(swf, f, decider, 'DecisionTaskStarted', SHORT) });
+
+  // Not due until well after the restart: it must fire on time, not at start-up.
+  const later = await startRun(swf, f, 'later');
+  await decide(swf, f, later, [startTimer('later', String(SHORT + 2))]);
+  const laterDue = await dueAfter(swf, f, later, 'TimerStarted', SHORT + 2);
+
+  // Last, so that its first decision task stays on the list untaken.
+  const workflow = await startRun(swf, f, 'workflow', { executionStartToCloseTimeout: s });
+  expected.push({ name: 'workflow', run: workflow, eventType: 'WorkflowExecutionTimedOut', dueAt: await dueAfter(swf, f, workflow, 'WorkflowExecutionStarted', SHORT) });
+
+  for (const e of expected) assert.equal(eventsOf(await history(swf, f.domain, e.run), e.eventType).length, 0, `${e.name} not yet fired`);
+  await first.stop();
+  assert.ok(expected.every((e) => e.dueAt > Date.now()), 'setup was too slow: every deadline must fall due while the server is down');
+  const lastDue = Math.max(...expected.map((e) => e.dueAt));
+  await new Promise((r) => setTimeout(r, lastDue + 300 - Date.now()));
+
+  const restartedAt = Date.now();
+  current = await first.restart();
+  swf = current.client();
+  const fired = await waitFor(
+    async () => {
+      const found = await Promise.all(expected.map(async (e) => eventsOf(await history(swf, f.domain, e.run), e.eventType)));
+      return found.every((list) => list.length > 0) ? found : undefined;
+    },
+    5_000,
+    'the overdue deadlines to fire',
+  );
+  const firedAt = fired.map((list, i) => {
+    assert.equal(list.length, 1, `${expected[i]?.name} fired once`);
+    const at = timeOf(list[0] as HistoryEvent);
+    assert.ok(at >= restartedAt, `${expected[i]?.name} is stamped when it fired (${at}), not when it fell due`);
+    return at;
+  });
+  // In due order: sorted by due time, the firing times never go back.
+  const byDue = expected.map((e, i) => ({ dueAt: e.dueAt, at: firedAt[i] ?? 0 })).sort((a, b) => a.dueAt - b.dueAt);
+  for (let i = 1; i < byDue.length; i++) assert.ok((byDue[i]?.at ?? 0) >= (byDue[i - 1]?.at ?? 0), 'fired in due order');
+  // Attributes as the SWF reference names them.
+  const heartbeat = eventsOf(await history(swf, f.domain, silent), 'ActivityTaskTimedOut')[0];
+  assert.equal(heartbeat?.activityTaskTimedOutEventAttributes?.timeoutType, 'HEARTBEAT');
+  assert.equal(heartbeat?.activityTaskTimedOutEventAttributes?.details, 'last words');
+  assert.equal(eventsOf(await history(swf, f.domain, queued), 'ActivityTaskTimedOut')[0]?.activityTaskTimedOutEventAttributes?.timeoutType, 'SCHEDULE_TO_START');
+  assert.equal(eventsOf(await history(swf, f.domain, decider), 'DecisionTaskTimedOut')[0]?.decisionTaskTimedOutEventAttributes?.timeoutType, 'START_TO_CLOSE');
+
+  // The later timer fires on time on the restarted server (not early at start-up: lateness >= 0).
+  const laterFired = await waitFor(
+    async () => eventsOf(await history(swf, f.domain, later), 'TimerFired')[0],
+    laterDue - Date.now() + 3_000,
+    'the later timer',
+  );
+  const lateness = timeOf(laterFired) - laterDue;
+  assert.ok(lateness >= 0 && lateness < 1_000, `the later timer fired ${lateness} ms after its due time`);
+
+  // kill -9 and start again: nothing fires a second time.
+  const counts = await Promise.all([...expected.map((e) => e.run), later].map(async (r) => (await history(swf, f.domain, r)).length));
+  await current.kill9();
+  current = await current.restart();
+  swf = current.client();
+  await new Promise((r) => setTimeout(r, 500));
+  const again = await Promise.all([...expected.map((e) => e.run), later].map(async (r) => (await history(swf, f.domain, r)).length));
+  assert.deepEqual(again, counts);
+});
