@@ -50,7 +50,12 @@ export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir()
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });
-  return track({ target: 'openswf', url: server.url, pid: server.pid, stop: () => server.dispose() });
+  const stop = async (): Promise<void> => {
+    const killLater = setTimeout(() => void server.kill9(), 10_000); // a server that ignores SIGTERM
+    await server.dispose();
+    clearTimeout(killLater);
+  };
+  return track({ target: 'openswf', url: server.url, pid: server.pid, stop });
 }
 
 /** A server that is already running; stop() leaves it alone. */

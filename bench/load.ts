@@ -8,7 +8,7 @@
  *
  *   npm run bench -- [--workflows 200] [--activities 3] [--concurrency 4]
  *                    [--target both|openswf|moto] [--endpoint http://host:port]
- *                    [--poll-timeout-ms 60000] [--data-parent /tmp] [--time-limit 300] [--stall 30]
+ *                    [--poll-timeout-ms 60000] [--data-parent DIR] [--time-limit 300] [--stall 30]
  *
  * The run stops by itself: when all N workflows completed, after --time-limit seconds, or
  * after --stall seconds without progress. The exit code is 1 when OpenSWF fails a check
@@ -70,13 +70,17 @@ class Recorder {
   }
 }
 
-/** One identical client configuration for every target: no SDK retries, so faults surface. */
-function newClient(url: string): SWFClient {
+/**
+ * One identical client configuration for every target: no SDK retries, so faults surface,
+ * and a request timeout longer than any long poll, so a hung server cannot hang the driver.
+ */
+function newClient(url: string, opts: LoadOptions): SWFClient {
   return new SWFClient({
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     maxAttempts: 1,
+    requestHandler: { requestTimeout: opts.pollTimeoutMs + 15_000 },
   });
 }
 
@@ -155,7 +159,6 @@ class Run extends Meter {
     this.seenTokens.add(token);
     return true;
   }
-
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -195,7 +198,7 @@ async function decider(run: Run, client: SWFClient, identity: string): Promise<v
       events.push(...(next.events ?? []));
       page = next.nextPageToken;
     }
-    const decisions = decide(events, opts.activities);
+    const decisions = decide(events, opts.activities, f.activityType);
     const done = await run.timed('RespondDecisionTaskCompleted', () => client.send(new RespondDecisionTaskCompletedCommand({ taskToken: token, decisions }), { abortSignal: signal }));
     if (!done) continue;
     run.progress();
@@ -205,14 +208,13 @@ async function decider(run: Run, client: SWFClient, identity: string): Promise<v
 }
 
 /** Schedules activity n+1 once n have completed and none is open; completes after K. */
-function decide(events: readonly HistoryEvent[], activities: number): Decision[] {
+function decide(events: readonly HistoryEvent[], activities: number, activityType: Fixture['activityType']): Decision[] {
   const count = (type: string) => events.filter((e) => e.eventType === type).length;
   const scheduled = count('ActivityTaskScheduled');
   const completed = count('ActivityTaskCompleted');
   if (scheduled > completed) return []; // an activity is still open: nothing to decide yet
   if (completed < activities) {
     const activityId = `a${completed + 1}`;
-    const activityType = { name: 'step', version: '1' };
     return [{ decisionType: 'ScheduleActivityTask', scheduleActivityTaskDecisionAttributes: { activityType, activityId, input: activityId } }];
   }
   return [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: `${completed} done` } }];
@@ -278,9 +280,10 @@ async function check(meter: Meter, client: SWFClient, run: Run): Promise<TargetR
     else historyAsExpected++;
   };
   const workers = Array.from({ length: opts.concurrency }, async () => {
-    while (next < opts.workflows) await one(`wf-${next++}`);
+    while (next < opts.workflows && !meter.stopping) await one(`wf-${next++}`);
   });
   await Promise.all(workers);
+  if (next < opts.workflows) failures.push(`${opts.workflows - next} workflows not checked: the checks ran out of time`);
   return { closedCompleted, historyAsExpected, failures };
 }
 
@@ -305,12 +308,12 @@ function historyProblem(events: readonly HistoryEvent[], expected: readonly stri
 }
 
 async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<TargetResult> {
-  const admin = newClient(server.url);
+  const admin = newClient(server.url, opts);
   const fixture = await registerFixture(admin);
   const run = new Run(opts, fixture);
   const clients: SWFClient[] = [admin];
   const client = () => {
-    const c = newClient(server.url); // one per loop, as separate worker processes would have
+    const c = newClient(server.url, opts); // one per loop, as separate worker processes would have
     clients.push(c);
     return c;
   };
@@ -333,7 +336,9 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   const after = sampleProcess(server.pid);
   // Checks are timed apart from the run so their requests do not count in its throughput.
   const checkMeter = new Meter();
+  const checkDeadline = setTimeout(() => checkMeter.abort.abort(), opts.timeLimitS * 1000);
   const checked = await check(checkMeter, admin, run);
+  clearTimeout(checkDeadline);
   for (const c of clients) c.destroy();
   return {
     target: server.target,

@@ -1,11 +1,12 @@
 import type { Handler } from './context.js';
 import { SwfFault } from '../faults.js';
-import { validateResourceTags } from './tags.js';
+import { checkTagInput, mergeTags, validateResourceTags } from './tags.js';
 
 export const registerDomain: Handler<'RegisterDomain'> = async (input, { store, clock, settings }) => {
   // The validator already holds retention to NONE or 0..90 days.
   const retention = input.workflowExecutionRetentionPeriodInDays;
-  const tags = input.tags ?? [];
+  checkTagInput(input.tags ?? [], 'tags');
+  const tags = mergeTags([], input.tags ?? []);
   validateResourceTags(tags);
   await store.transaction(async (tx) => {
     if (await tx.getDomain(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);

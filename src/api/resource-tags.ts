@@ -1,14 +1,17 @@
+/** TagResource, UntagResource and ListTagsForResource, on domain ARNs (the only taggable resource of SWF). */
 import type { Handler } from './context.js';
 import { requireDomain } from './common.js';
 import { domainOfArn } from './domain-arn.js';
-import { mergeTags, validateResourceTags } from './tags.js';
+import { checkTagInput, checkTagKeys, mergeTags, validateResourceTags } from './tags.js';
 
 export const listTagsForResource: Handler<'ListTagsForResource'> = async (input, { store, settings }) => {
   const d = await requireDomain(store, domainOfArn(settings, input.resourceArn));
   return { tags: d.tags };
 };
 
+/** Adds tags, replacing the value of a key already there; the result may hold 50 at most. */
 export const tagResource: Handler<'TagResource'> = async (input, { store, settings }) => {
+  checkTagInput(input.tags, 'tags');
   await store.transaction(async (tx) => {
     const d = await requireDomain(tx, domainOfArn(settings, input.resourceArn));
     const tags = mergeTags(d.tags, input.tags);
@@ -17,7 +20,9 @@ export const tagResource: Handler<'TagResource'> = async (input, { store, settin
   });
 };
 
+/** Removes the tags with these keys; keys the resource lacks are ignored. */
 export const untagResource: Handler<'UntagResource'> = async (input, { store, settings }) => {
+  checkTagKeys(input.tagKeys);
   await store.transaction(async (tx) => {
     const d = await requireDomain(tx, domainOfArn(settings, input.resourceArn));
     const removed = new Set(input.tagKeys);

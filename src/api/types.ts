@@ -22,8 +22,13 @@ export async function registerType(
     if (await tx.getType(input.domain, kind, input.name, input.version)) {
       throw new SwfFault('TypeAlreadyExistsFault', describeType(kind, input));
     }
-    if ((await tx.countTypes(input.domain)) >= s.settings.limits.maxTypesPerDomain) {
-      throw new SwfFault('LimitExceededFault', `The number of types in domain ${input.domain} reached the limit of ${s.settings.limits.maxTypesPerDomain}`);
+    // SWF allows 10,000 workflow types and 10,000 activity types per domain ("each"),
+    // deprecated ones included.
+    if ((await tx.listTypes(input.domain, kind)).length >= s.settings.limits.maxTypesPerDomain) {
+      throw new SwfFault(
+        'LimitExceededFault',
+        `The number of ${kind} types in domain ${input.domain} reached the limit of ${s.settings.limits.maxTypesPerDomain}`,
+      );
     }
     await tx.putType({
       domain: input.domain,

@@ -4,6 +4,7 @@
  *   openswf serve [--port 7300] [--host 127.0.0.1] [--data ./data] [--clock real|virtual]
  *                 [--poll-timeout-ms 60000] [--lambda-config lambda.json] [--database-url postgres://...]
  *                 [--limit name=value ...] [--throttle off|swf] [--throttle-config throttle.json]
+ *                 [--region us-east-1] [--account-id 000000000000]
  *   openswf clock now|advance <duration> [--endpoint http://127.0.0.1:7300]
  */
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ const USAGE = `usage:
                 [--lambda-config <file mapping Lambda function names to HTTP endpoints; or OPENSWF_LAMBDA_CONFIG>]
                 [--database-url <postgres://user:password@host:5432/db, shared by several nodes; or OPENSWF_DATABASE_URL>]
                 [--limit <name>=<value>, repeated, e.g. --limit maxOpenActivities=10] [--throttle off|swf] [--throttle-config <file>]
+                [--region <shown in domain ARNs, default us-east-1>] [--account-id <12 digits, default 000000000000>]
   openswf clock now [--endpoint http://127.0.0.1:${DEFAULT_PORT}]
   openswf clock advance <duration, e.g. 90s, 15m, 1h, 2d> [--endpoint http://127.0.0.1:${DEFAULT_PORT}]`;
 
@@ -38,6 +40,8 @@ async function serve(args: string[]): Promise<void> {
       limit: { type: 'string', multiple: true },
       throttle: { type: 'string' },
       'throttle-config': { type: 'string' },
+      region: { type: 'string', default: 'us-east-1' },
+      'account-id': { type: 'string', default: '000000000000' },
     },
   });
   const port = Number(values.port);
@@ -60,7 +64,9 @@ async function serve(args: string[]): Promise<void> {
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
-  const app = createApp({ host: values.host, port, dataDir, clock: values.clock, pollTimeoutMs, limits, ...(throttle ? { throttle } : {}), ...(lambdaFunctions ? { lambdaFunctions } : {}), ...(databaseUrl ? { databaseUrl } : {}) });
+  if (!/^[a-z0-9-]+$/.test(values.region)) fail(`invalid --region ${values.region}`);
+  if (!/^[0-9]{12}$/.test(values['account-id'])) fail('--account-id must be 12 digits');
+  const app = createApp({ host: values.host, port, dataDir, clock: values.clock, pollTimeoutMs, limits, region: values.region, accountId: values['account-id'], ...(throttle ? { throttle } : {}), ...(lambdaFunctions ? { lambdaFunctions } : {}), ...(databaseUrl ? { databaseUrl } : {}) });
   const url = await app.start();
   const data = databaseUrl !== undefined ? withoutPassword(databaseUrl) : dataDir;
   process.stdout.write(`openswf listening on ${url} (data: ${data}, clock: ${values.clock})\n`);

@@ -23,6 +23,8 @@ import { fireTimeout, isOpen } from '../engine/index.js';
 const BATCH = 64;
 /** The longest the service sleeps without looking at the due-table (a safety net). */
 const MAX_SLEEP_MS = 30_000;
+/** How long the service waits before trying again after the store failed. */
+const RETRY_MS = 1_000;
 
 export interface TimerServiceHooks {
   /** Called after the commit that fired `row`, with the clock's time then (metrics, benchmarks). */
@@ -83,10 +85,12 @@ export class TimerService {
       if (this.stopped) return;
       try {
         await this.fireDue();
+        await this.scheduleNext(0);
       } catch (err) {
+        // The store itself failed (not one deadline): retry later rather than in a hot loop.
         this.log(`timer service: ${errorText(err)}`);
+        await this.scheduleNext(RETRY_MS);
       }
-      await this.scheduleNext();
     });
     this.queuedKick = pass;
     return pass;
@@ -94,7 +98,8 @@ export class TimerService {
 
   /**
    * Virtual clock only: moves time to `target` (ms), firing every deadline on the way in due
-   * order, each at its own due time. Resolves to the number of deadlines fired.
+   * order, each at its own due time. Resolves to the number of deadlines fired (counting the
+   * rare one dropped because it failed on its own).
    */
   advanceTo(target: number): Promise<number> {
     return this.advance(() => target);
@@ -122,6 +127,7 @@ export class TimerService {
         // A due row that cannot even be claimed would loop here forever; fireDue has logged why.
         if (n === 0) throw new Error(`a deadline due at ${new Date(next).toISOString()} could not be taken`);
         fired += n;
+        await yieldToEventLoop();
       }
       clock.set(target);
       return fired;
@@ -134,16 +140,21 @@ export class TimerService {
     return run;
   }
 
-  /** Real clock: sleep until the earliest deadline in the table (or the safety-net interval). */
-  private async scheduleNext(): Promise<void> {
+  /**
+   * Real clock: sleep until the earliest deadline in the table (or the safety-net interval),
+   * but at least `minDelay` ms.
+   */
+  private async scheduleNext(minDelay: number): Promise<void> {
     if (this.stopped || this.clock.kind !== 'real') return;
     let next: number | undefined;
     try {
       next = await this.store.nextDueAt();
     } catch (err) {
       this.log(`timer service: ${errorText(err)}`);
+      minDelay = Math.max(minDelay, RETRY_MS);
     }
-    this.sleepUntil(next ?? this.clock.now() + MAX_SLEEP_MS);
+    const now = this.clock.now();
+    this.sleepUntil(Math.max(next ?? now + MAX_SLEEP_MS, now + minDelay));
   }
 
   /**
@@ -198,6 +209,7 @@ export class TimerService {
       this.report(batch.fired);
       taken += batch.claimed;
       if (batch.claimed < BATCH || this.stopped) return taken;
+      await yieldToEventLoop();
     }
   }
 
@@ -240,6 +252,14 @@ export class TimerService {
     const kind = key.kind;
     await this.executor.update(tx, key.runId, (t) => fireTimeout(t, kind, key.ref));
   }
+}
+
+/**
+ * SQLite answers synchronously, so a long burst or advance would never leave the microtask
+ * queue: this lets HTTP requests (and their transactions) in between batches.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function errorText(err: unknown): string {

@@ -54,8 +54,8 @@ export function startRun(run: StartRunInput, ctx: EngineContext): Transition {
     ...(config.lambdaRole !== undefined ? { lambdaRole: config.lambdaRole } : {}),
   });
   // NONE still ends at SWF's one-year cap on any execution.
-  const timeout = config.executionStartToCloseTimeout === NONE ? String(MAX_EXECUTION_SECONDS) : config.executionStartToCloseTimeout;
-  t.armTimeout('workflowStartToClose', '', timeout);
+  const requested = config.executionStartToCloseTimeout === NONE ? MAX_EXECUTION_SECONDS : Number(config.executionStartToCloseTimeout);
+  t.armTimeout('workflowStartToClose', '', String(Math.min(requested, MAX_EXECUTION_SECONDS)));
   t.wantDecision();
   return t.finish();
 }

@@ -151,9 +151,10 @@ await ifPostgres(() => {
           await tx.updateExecution({ ...s, nextEventId: s.nextEventId + 1 });
         });
         await new Promise((resolve) => setTimeout(resolve, 150));
-        assert.equal(secondLoaded, false, `${load}: node B loaded the run while node A held it`);
+        const loadedWhileHeld = secondLoaded;
         gate.resolve();
         await Promise.all([first, second]);
+        assert.equal(loadedWhileHeld, false, `${load}: node B loaded the run while node A held it`);
       }
       // Four increments, none lost.
       assert.equal((await a.getExecution('r1'))?.nextEventId, state.nextEventId + 4);
@@ -216,8 +217,10 @@ await ifPostgres(() => {
       let attempts = 0;
       const racing = b.transaction(async (tx) => {
         attempts++;
-        if (await tx.findOpenExecution('d', 'w')) return 'already running';
-        if (attempts === 1) gate.resolve();
+        const open = await tx.findOpenExecution('d', 'w');
+        // Only now may node A commit: this attempt looked before that run was visible.
+        gate.resolve();
+        if (open) return 'already running';
         await tx.insertExecution(makeRun({ runId: 'rb', workflowId: 'w' }).state);
         return 'started';
       });

@@ -161,3 +161,16 @@ test('on the real clock the service sleeps until the next deadline and fires it 
   assert.ok(lateness >= 0 && lateness < 250, `fired ${lateness} ms after its due time`);
   assert.ok((firedAt[0] ?? 0) - armedAt >= 1000);
 });
+
+test('a long burst lets the event loop in between batches (HTTP requests are not starved)', async (t) => {
+  const clock = new VirtualClock(T0);
+  let firedCount = 0;
+  const core = createCore(clock, { synchronous: 'normal', hooks: { fired: () => firedCount++ } });
+  t.after(() => core.dispose());
+  core.timers.start();
+  for (let i = 0; i < 20; i++) await startRunWithDecisions(core, `w${i}`, Array.from({ length: 20 }, (_, j) => startTimer(`t${j}`, 60)));
+  let firedWhenTheLoopGotIn: number | undefined;
+  setImmediate(() => (firedWhenTheLoopGotIn = firedCount));
+  assert.equal(await core.timers.advanceTo(T0 + 60_000), 400);
+  assert.ok(firedWhenTheLoopGotIn !== undefined && firedWhenTheLoopGotIn < 400, `the event loop got in only after ${firedWhenTheLoopGotIn} of 400`);
+});

@@ -270,13 +270,17 @@ export class SqliteStore implements Store {
         }
       },
       async updateExecution(s) {
+        // An open run's close columns are NULL and stay so: naming them in the SET would make
+        // SQLite rewrite every visibility index entry of the run on each of its updates.
+        if (s.closeStatus === undefined) {
+          q('UPDATE executions SET state = ? WHERE run_id = ?').run(JSON.stringify(s), s.runId);
+          return;
+        }
         q('UPDATE executions SET close_ts = ?, close_status = ?, state = ? WHERE run_id = ?').run(
-          s.closeTimestamp ?? null, s.closeStatus ?? null, JSON.stringify(s), s.runId,
+          s.closeTimestamp ?? null, s.closeStatus, JSON.stringify(s), s.runId,
         );
         // The tag rows carry the close time too, so tag queries need not visit executions.
-        if (s.closeTimestamp !== undefined) {
-          q('UPDATE execution_tags SET close_ts = ? WHERE run_id = ? AND close_ts IS NULL').run(s.closeTimestamp, s.runId);
-        }
+        q('UPDATE execution_tags SET close_ts = ? WHERE run_id = ? AND close_ts IS NULL').run(s.closeTimestamp ?? null, s.runId);
       },
       async deleteExecution(runId) {
         q('DELETE FROM events WHERE run_id = ?').run(runId);

@@ -1,0 +1,116 @@
+/**
+ * Per-run limits of open activity tasks, timers and child executions: a decision past the
+ * limit becomes its *Failed event with the limit cause, and a new decision task follows.
+ * Small configured limits, and SWF's defaults (1,000) where one decision task reaches them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PollForActivityTaskCommand, RespondActivityTaskCompletedCommand, type Decision, type HistoryEvent } from '@aws-sdk/client-swf';
+import { TestServer } from '../helpers/server.js';
+import { describeEvents, history, registerFixture } from '../helpers/swf.js';
+import { decide, start } from './visibility-support.js';
+
+const schedule = (activityId: string, activityType: { name: string; version: string }): Decision => ({
+  decisionType: 'ScheduleActivityTask',
+  scheduleActivityTaskDecisionAttributes: { activityType, activityId },
+});
+const startTimer = (timerId: string): Decision => ({ decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId, startToFireTimeout: '60' } });
+const startChild = (workflowId: string, workflowType: { name: string; version: string }): Decision => ({
+  decisionType: 'StartChildWorkflowExecution',
+  startChildWorkflowExecutionDecisionAttributes: { workflowId, workflowType, control: `c-${workflowId}` },
+});
+
+/** The events after the last DecisionTaskCompleted, as [type, attributes]. */
+function afterLastCompletion(events: readonly HistoryEvent[]): [string, unknown][] {
+  const last = events.map((e) => e.eventType).lastIndexOf('DecisionTaskCompleted');
+  return describeEvents(events.slice(last + 1));
+}
+const completedEventId = (events: readonly HistoryEvent[]): number =>
+  [...events].reverse().find((e) => e.eventType === 'DecisionTaskCompleted')?.eventId ?? -1;
+
+test('open activity tasks: the 4th of 3 allowed fails with OPEN_ACTIVITIES_LIMIT_EXCEEDED, a started one still counts', async (t) => {
+  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxOpenActivities=3'] });
+  t.after(() => server.dispose());
+  const swf = server.client();
+  const f = await registerFixture(swf);
+  const run = await start(swf, f, 'busy');
+  await decide(swf, f, run, ['a1', 'a2', 'a3', 'a4'].map((id) => schedule(id, f.activityType)));
+  let events = await history(swf, f.domain, run);
+  const tail = afterLastCompletion(events);
+  assert.deepEqual(tail.map(([type]) => type), ['ActivityTaskScheduled', 'ActivityTaskScheduled', 'ActivityTaskScheduled', 'ScheduleActivityTaskFailed', 'DecisionTaskScheduled']);
+  assert.deepEqual(tail[3], [
+    'ScheduleActivityTaskFailed',
+    { activityType: f.activityType, activityId: 'a4', cause: 'OPEN_ACTIVITIES_LIMIT_EXCEEDED', decisionTaskCompletedEventId: completedEventId(events) },
+  ]);
+
+  // A started activity is still open; a completed one frees its place.
+  const task = await swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }));
+  assert.equal(task.activityId, 'a1');
+  await decide(swf, f, run, [schedule('a5', f.activityType)]);
+  events = await history(swf, f.domain, run);
+  assert.deepEqual(afterLastCompletion(events)[0], [
+    'ScheduleActivityTaskFailed',
+    { activityType: f.activityType, activityId: 'a5', cause: 'OPEN_ACTIVITIES_LIMIT_EXCEEDED', decisionTaskCompletedEventId: completedEventId(events) },
+  ]);
+  await swf.send(new RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result: 'done' }));
+  await decide(swf, f, run, [schedule('a5', f.activityType)]);
+  events = await history(swf, f.domain, run);
+  assert.deepEqual(afterLastCompletion(events).map(([type]) => type), ['ActivityTaskScheduled']);
+});
+
+test('open timers: the 3rd of 2 allowed fails with OPEN_TIMERS_LIMIT_EXCEEDED; a fired timer frees its place', async (t) => {
+  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxOpenTimers=2'] });
+  t.after(() => server.dispose());
+  const swf = server.client();
+  const f = await registerFixture(swf);
+  const run = await start(swf, f, 'timed');
+  await decide(swf, f, run, [startTimer('t1'), startTimer('t2'), startTimer('t3')]);
+  let events = await history(swf, f.domain, run);
+  const tail = afterLastCompletion(events);
+  assert.deepEqual(tail.map(([type]) => type), ['TimerStarted', 'TimerStarted', 'StartTimerFailed', 'DecisionTaskScheduled']);
+  assert.deepEqual(tail[2], ['StartTimerFailed', { timerId: 't3', cause: 'OPEN_TIMERS_LIMIT_EXCEEDED', decisionTaskCompletedEventId: completedEventId(events) }]);
+  await decide(swf, f, run, []);
+  await server.advance(60);
+  await decide(swf, f, run, [startTimer('t3')]);
+  events = await history(swf, f.domain, run);
+  assert.deepEqual(afterLastCompletion(events).map(([type]) => type), ['TimerStarted']);
+});
+
+test('open children: the 3rd of 2 allowed fails with OPEN_CHILDREN_LIMIT_EXCEEDED', async (t) => {
+  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxOpenChildren=2'] });
+  t.after(() => server.dispose());
+  const swf = server.client();
+  const f = await registerFixture(swf);
+  const run = await start(swf, f, 'parent');
+  await decide(swf, f, run, [startChild('kid1', f.workflowType), startChild('kid2', f.workflowType), startChild('kid3', f.workflowType)]);
+  const events = await history(swf, f.domain, run);
+  const tail = afterLastCompletion(events);
+  assert.deepEqual(tail.map(([type]) => type), [
+    'StartChildWorkflowExecutionInitiated', 'StartChildWorkflowExecutionInitiated', 'StartChildWorkflowExecutionFailed',
+    'DecisionTaskScheduled', 'ChildWorkflowExecutionStarted', 'ChildWorkflowExecutionStarted',
+  ]);
+  assert.deepEqual(tail[2], [
+    'StartChildWorkflowExecutionFailed',
+    { workflowType: f.workflowType, cause: 'OPEN_CHILDREN_LIMIT_EXCEEDED', workflowId: 'kid3', initiatedEventId: 0, decisionTaskCompletedEventId: completedEventId(events), control: 'c-kid3' },
+  ]);
+});
+
+test("SWF's defaults: 1,000 open activity tasks and 1,000 open timers per run", async (t) => {
+  const server = await TestServer.start({ clock: 'virtual' });
+  t.after(() => server.dispose());
+  const swf = server.client();
+  const f = await registerFixture(swf);
+  const run = await start(swf, f, 'crowded');
+  const ids = Array.from({ length: 1001 }, (_, i) => `x${i}`);
+  await decide(swf, f, run, [...ids.map((id) => schedule(id, f.activityType)), ...ids.map((id) => startTimer(id))]);
+  const events = await history(swf, f.domain, run);
+  const tail = afterLastCompletion(events);
+  const count = (type: string) => tail.filter(([t]) => t === type).length;
+  assert.equal(count('ActivityTaskScheduled'), 1000);
+  assert.equal(count('TimerStarted'), 1000);
+  assert.deepEqual(tail[1000], [
+    'ScheduleActivityTaskFailed',
+    { activityType: f.activityType, activityId: 'x1000', cause: 'OPEN_ACTIVITIES_LIMIT_EXCEEDED', decisionTaskCompletedEventId: completedEventId(events) },
+  ]);
+  assert.deepEqual(tail[2001], ['StartTimerFailed', { timerId: 'x1000', cause: 'OPEN_TIMERS_LIMIT_EXCEEDED', decisionTaskCompletedEventId: completedEventId(events) }]);
+});

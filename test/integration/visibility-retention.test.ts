@@ -1,0 +1,129 @@
+/**
+ * Retention: a closed execution and its history are removed once the domain's
+ * workflowExecutionRetentionPeriodInDays has passed since it closed, by the clock component
+ * (here the virtual clock); with 0 or NONE, as soon as it closes. Nothing of it stays in the
+ * store, so the store stays bounded.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  CountClosedWorkflowExecutionsCommand,
+  DescribeWorkflowExecutionCommand,
+  GetWorkflowExecutionHistoryCommand,
+  ListClosedWorkflowExecutionsCommand,
+  ListOpenWorkflowExecutionsCommand,
+  TerminateWorkflowExecutionCommand,
+  type SWFClient,
+} from '@aws-sdk/client-swf';
+import { TestServer } from '../helpers/server.js';
+import { faultOf, registerFixture, type Fixture } from '../helpers/swf.js';
+import { decide, start, workflowIds, type Run } from './visibility-support.js';
+
+const DAY = 86_400;
+const ever = { oldestDate: new Date(0) };
+
+const closedIds = async (swf: SWFClient, f: Fixture) =>
+  workflowIds((await swf.send(new ListClosedWorkflowExecutionsCommand({ domain: f.domain, closeTimeFilter: ever }))).executionInfos);
+const openIds = async (swf: SWFClient, f: Fixture) =>
+  workflowIds((await swf.send(new ListOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: ever }))).executionInfos);
+
+/** Describe and GetWorkflowExecutionHistory no longer know the run. */
+async function assertForgotten(swf: SWFClient, f: Fixture, run: Run): Promise<void> {
+  const execution = { workflowId: run.workflowId, runId: run.runId };
+  for (const call of [
+    swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution })),
+    swf.send(new GetWorkflowExecutionHistoryCommand({ domain: f.domain, execution })),
+  ]) {
+    const err = await faultOf(call);
+    assert.equal(err.name, 'UnknownResourceFault', err.message);
+    assert.equal(err.message, `Unknown execution: WorkflowExecution=[workflowId=${run.workflowId}, runId=${run.runId}]`);
+  }
+}
+
+/** Rows the store still holds for these runs, table by table (read straight from the SQLite file). */
+function storedRows(dataDir: string, runIds: readonly string[]): Record<string, number> {
+  const db = new Database(join(dataDir, 'openswf.sqlite'), { fileMustExist: true });
+  try {
+    const marks = runIds.map(() => '?').join(', ');
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE run_id IN (${marks})`).get(...runIds) as { n: number }).n;
+    return Object.fromEntries(['executions', 'events', 'execution_tags', 'tasks', 'timers'].map((t) => [t, count(t)]));
+  } finally {
+    db.close();
+  }
+}
+
+const nothingStored = { executions: 0, events: 0, execution_tags: 0, tasks: 0, timers: 0 };
+
+test('a closed run stays for the retention period after it closed, then goes with its history', async (t) => {
+  const server = await TestServer.start({ clock: 'virtual' });
+  t.after(() => server.dispose());
+  const swf = server.client();
+  const f = await registerFixture(swf, { retentionDays: '2' });
+  const done = await start(swf, f, 'done', { tagList: ['kept'] });
+  await decide(swf, f, done, [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: {} }]);
+  await server.advance(DAY);
+  // Closed one day later than `done`: its retention ends one day later too.
+  const later = await start(swf, f, 'later');
+  await swf.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId: 'later' }));
+  await server.advance(1);
+  const chain = await start(swf, f, 'chain', { tagList: ['kept'] });
+  await decide(swf, f, chain, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: { executionStartToCloseTimeout: String(10 * DAY) } }]);
+  assert.deepEqual(await closedIds(swf, f), ['chain', 'later', 'done']);
+  assert.deepEqual(await openIds(swf, f), ['chain']);
+
+  await server.advance(DAY - 2);
+  assert.deepEqual(await closedIds(swf, f), ['chain', 'later', 'done'], 'one second before the end of its retention, done is kept');
+  assert.equal(
+    (await swf.send(new GetWorkflowExecutionHistoryCommand({ domain: f.domain, execution: { workflowId: 'done', runId: done.runId } }))).events?.length,
+    5,
+  );
+
+  await server.advance(1);
+  assert.deepEqual(await closedIds(swf, f), ['chain', 'later']);
+  await assertForgotten(swf, f, done);
+  assert.deepEqual(storedRows(server.dataDir, [done.runId]), nothingStored);
+
+  await server.advance(DAY + 1);
+  assert.deepEqual(await closedIds(swf, f), []);
+  const { count } = await swf.send(new CountClosedWorkflowExecutionsCommand({ domain: f.domain, closeTimeFilter: ever }));
+  assert.equal(count, 0);
+  await assertForgotten(swf, f, later);
+  await assertForgotten(swf, f, chain);
+  assert.deepEqual(storedRows(server.dataDir, [later.runId, chain.runId]), nothingStored);
+  // The run that continued `chain` is open: retention does not touch it.
+  assert.deepEqual(await openIds(swf, f), ['chain']);
+});
+
+for (const retentionDays of ['0', 'NONE']) {
+  test(`retention ${retentionDays}: the run is removed as soon as it closes`, async (t) => {
+    const server = await TestServer.start({ clock: 'virtual' });
+    t.after(() => server.dispose());
+    const swf = server.client();
+    const f = await registerFixture(swf, { retentionDays });
+    const run = await start(swf, f, 'brief', { tagList: ['gone'] });
+    await swf.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId: 'brief' }));
+    // Time does not move: this only waits for the clock component's pass that was due at once.
+    await server.advance(0);
+    assert.deepEqual(await closedIds(swf, f), []);
+    await assertForgotten(swf, f, run);
+    assert.deepEqual(storedRows(server.dataDir, [run.runId]), nothingStored);
+  });
+}
+
+test('a retention deadline survives a restart', async (t) => {
+  const first = await TestServer.start({ clock: 'virtual' });
+  const swf1 = first.client();
+  const f = await registerFixture(swf1, { retentionDays: '1' });
+  const run = await start(swf1, f, 'durable');
+  await swf1.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId: 'durable' }));
+  await first.kill9();
+  const server = await first.restart();
+  t.after(() => server.dispose());
+  const swf = server.client();
+  assert.deepEqual(await closedIds(swf, f), ['durable']);
+  await server.advance(DAY);
+  assert.deepEqual(await closedIds(swf, f), []);
+  assert.deepEqual(storedRows(server.dataDir, [run.runId]), nothingStored);
+});
