@@ -34,6 +34,8 @@ export interface TestDatabase {
   url: string;
   /** Empties every OpenSWF table (the schema stays). */
   truncate(): Promise<void>;
+  /** How many sessions are connected to the database (a closed store leaves none). */
+  connections(): Promise<number>;
   /** Drops the database, closing whatever connections are still open on it. */
   drop(): Promise<void>;
 }
@@ -48,6 +50,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     truncate: () =>
       withClient(url, async (c) => {
         await c.query('TRUNCATE domains, types, executions, execution_tags, events, tasks, timers RESTART IDENTITY');
+      }),
+    connections: () =>
+      withClient(TEST_SERVER_URL, async (c) => {
+        const r = await c.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        return Number(r.rows[0]?.n ?? 0);
       }),
     drop: () => withClient(TEST_SERVER_URL, async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   };

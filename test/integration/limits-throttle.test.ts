@@ -79,7 +79,7 @@ test("--throttle swf: ListDomains' bucket of 100 empties, other operations keep 
 
 test('--throttle-config: buckets per operation; the SDK retries a throttled call', async (t) => {
   const path = configFile(t, {
-    operations: { DescribeDomain: { bucketSize: 2, refillPerSecond: 0.001 }, RegisterDomain: { bucketSize: 1, refillPerSecond: 20 } },
+    operations: { DescribeDomain: { bucketSize: 2, refillPerSecond: 0.001 }, RegisterDomain: { bucketSize: 1, refillPerSecond: 4 } },
   });
   const server = await TestServer.start({ args: ['--throttle-config', path] });
   t.after(() => server.dispose());

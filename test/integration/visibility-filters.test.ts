@@ -303,12 +303,12 @@ describe('invalid queries', () => {
 
   test('an unknown domain', async () => {
     for (const call of [
-      swf.send(new ListOpenWorkflowExecutionsCommand({ domain: 'no-such-domain', startTimeFilter: ever })),
-      swf.send(new ListClosedWorkflowExecutionsCommand({ domain: 'no-such-domain', startTimeFilter: ever })),
-      swf.send(new CountOpenWorkflowExecutionsCommand({ domain: 'no-such-domain', startTimeFilter: ever })),
-      swf.send(new CountClosedWorkflowExecutionsCommand({ domain: 'no-such-domain', closeTimeFilter: ever })),
+      () => swf.send(new ListOpenWorkflowExecutionsCommand({ domain: 'no-such-domain', startTimeFilter: ever })),
+      () => swf.send(new ListClosedWorkflowExecutionsCommand({ domain: 'no-such-domain', startTimeFilter: ever })),
+      () => swf.send(new CountOpenWorkflowExecutionsCommand({ domain: 'no-such-domain', startTimeFilter: ever })),
+      () => swf.send(new CountClosedWorkflowExecutionsCommand({ domain: 'no-such-domain', closeTimeFilter: ever })),
     ]) {
-      const err = await faultOf(call);
+      const err = await faultOf(call());
       assert.equal(err.name, 'UnknownResourceFault');
       assert.equal(err.message, 'Unknown domain: no-such-domain');
     }

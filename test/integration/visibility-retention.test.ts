@@ -33,10 +33,10 @@ const openIds = async (swf: SWFClient, f: Fixture) =>
 async function assertForgotten(swf: SWFClient, f: Fixture, run: Run): Promise<void> {
   const execution = { workflowId: run.workflowId, runId: run.runId };
   for (const call of [
-    swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution })),
-    swf.send(new GetWorkflowExecutionHistoryCommand({ domain: f.domain, execution })),
+    () => swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution })),
+    () => swf.send(new GetWorkflowExecutionHistoryCommand({ domain: f.domain, execution })),
   ]) {
-    const err = await faultOf(call);
+    const err = await faultOf(call());
     assert.equal(err.name, 'UnknownResourceFault', err.message);
     assert.equal(err.message, `Unknown execution: WorkflowExecution=[workflowId=${run.workflowId}, runId=${run.runId}]`);
   }

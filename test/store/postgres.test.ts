@@ -16,7 +16,12 @@ await ifPostgres(() => {
   before(async () => {
     db = await createTestDatabase();
   });
-  after(() => db.drop());
+  after(async () => {
+    // Every case closes its stores: a connection still open here is a leak.
+    const open = await db.connections();
+    await db.drop();
+    assert.equal(open, 0, `${open} connection(s) to the test database were left open`);
+  });
 
   runStoreConformance('postgres', async () => {
     const store = await PostgresStore.open({ connectionString: db.url });

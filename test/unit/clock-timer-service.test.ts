@@ -158,7 +158,7 @@ test('on the real clock the service sleeps until the next deadline and fires it 
   while (firedAt.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(firedAt.length, 1, 'the one-second timer did not fire within three seconds');
   const lateness = (firedAt[0] ?? 0) - (due * 1000 + 1000);
-  assert.ok(lateness >= 0 && lateness < 250, `fired ${lateness} ms after its due time`);
+  assert.ok(lateness >= 0 && lateness < 500, `fired ${lateness} ms after its due time`);
   assert.ok((firedAt[0] ?? 0) - armedAt >= 1000);
 });
 

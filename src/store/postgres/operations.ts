@@ -214,13 +214,17 @@ export class PgOperations implements StoreTx {
   }
 
   async updateExecution(s: ExecutionState) {
-    await this.db.query('UPDATE executions SET close_ts = $1, close_status = $2, state = $3 WHERE run_id = $4', [
-      s.closeTimestamp ?? null, s.closeStatus ?? null, JSON.stringify(s), s.runId,
-    ]);
-    // The tag rows carry the close time too, so tag queries need not visit executions.
-    if (s.closeTimestamp !== undefined) {
-      await this.db.query('UPDATE execution_tags SET close_ts = $1 WHERE run_id = $2 AND close_ts IS NULL', [s.closeTimestamp, s.runId]);
+    // An open run's close columns are NULL and stay so.
+    if (s.closeStatus === undefined) {
+      await this.db.query('UPDATE executions SET state = $1 WHERE run_id = $2', [JSON.stringify(s), s.runId]);
+      return;
     }
+    // The tag rows carry the close time too, so tag queries need not visit executions.
+    await this.db.query(
+      `WITH closed_tags AS (UPDATE execution_tags SET close_ts = $1 WHERE run_id = $4 AND close_ts IS NULL)
+       UPDATE executions SET close_ts = $1, close_status = $2, state = $3 WHERE run_id = $4`,
+      [s.closeTimestamp ?? null, s.closeStatus, JSON.stringify(s), s.runId],
+    );
   }
 
   async deleteExecution(runId: string) {
