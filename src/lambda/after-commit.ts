@@ -6,10 +6,8 @@
  * drops it on rollback.
  *
  * The queue follows the transaction through AsyncLocalStorage, so concurrent transactions
- * (as the PostgreSQL back end runs them) each flush only their own work. A back end that
- * retries a transaction whole (PostgreSQL after a deadlock) may leave work from the aborted
- * attempt in the queue: the work must be idempotent, as starting a Lambda task is (only the
- * transaction that records LambdaFunctionStarted makes the call).
+ * (as the PostgreSQL back end runs them) each flush only their own work. A back end may
+ * retry a transaction whole (PostgreSQL after a deadlock): each attempt starts with an empty queue, so only the committed attempt's work runs.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Store } from '../store/types.js';
@@ -23,7 +21,14 @@ export class AfterCommit {
   wrap(store: Store): Store {
     const transaction: Store['transaction'] = async (fn) => {
       const deferred: Work[] = [];
-      const result = await this.queue.run(deferred, () => store.transaction(fn));
+      // A back end that retries a transaction whole runs `fn` again: only the attempt that
+      // commits keeps its deferred work.
+      const result = await this.queue.run(deferred, () =>
+        store.transaction((tx) => {
+          deferred.length = 0;
+          return fn(tx);
+        }),
+      );
       for (const work of deferred) work();
       return result;
     };

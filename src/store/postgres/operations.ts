@@ -23,47 +23,13 @@ import {
 } from '../types.js';
 import type { TxChanges } from './notifications.js';
 import { buildCountQuery, buildListQuery, pageOf } from './visibility-sql.js';
+import { toDomain, toState, toTask, toType, type Row } from '../rows.js';
 
 /** What both a pool and a pooled connection offer. */
 export interface Queryable {
   query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
-type Row = Record<string, unknown>;
-
-const toDomain = (r: Row): DomainRecord => ({
-  name: r.name as string,
-  status: r.status as DomainRecord['status'],
-  ...(r.description !== null ? { description: r.description as string } : {}),
-  retentionDays: r.retention_days as string,
-  createdAt: r.created_at as number,
-  tags: JSON.parse(r.tags as string) as DomainRecord['tags'],
-});
-
-const toType = (r: Row): TypeRecord => ({
-  domain: r.domain as string,
-  kind: r.kind as TypeKind,
-  name: r.name as string,
-  version: r.version as string,
-  status: r.status as TypeRecord['status'],
-  ...(r.description !== null ? { description: r.description as string } : {}),
-  creationDate: r.creation_date as number,
-  ...(r.deprecation_date !== null ? { deprecationDate: r.deprecation_date as number } : {}),
-  configuration: JSON.parse(r.configuration as string) as Record<string, unknown>,
-});
-
-const toTask = (r: Row): TaskRow => ({
-  token: r.token as string,
-  kind: r.kind as TaskKind,
-  domain: r.domain as string,
-  taskList: r.task_list as string,
-  priority: r.priority as number,
-  runId: r.run_id as string,
-  scheduledEventId: r.scheduled_event_id as number,
-  started: r.started as boolean,
-});
-
-const toState = (r: Row | undefined): ExecutionState | undefined => (r ? (JSON.parse(r.state as string) as ExecutionState) : undefined);
 
 export interface TxContext {
   /** What the transaction changed, for wake-ups after commit; absent outside transactions. */

@@ -28,7 +28,8 @@ import {
   type TypeKind,
   type TypeRecord,
 } from '../types.js';
-import { buildCountQuery, buildListQuery, pageOf, questionMark } from './visibility-sql.js';
+import { toDomain, toState, toTask, toType, type Row } from '../rows.js';
+import { buildCountQuery, buildListQuery, pageOf, questionMark } from '../visibility-sql.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -37,7 +38,6 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal';
 }
 
-type Row = Record<string, unknown>;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -146,38 +146,6 @@ export class SqliteStore implements Store {
   /** The transaction-scoped operations. Synchronous underneath; async to match the Store seam. */
   private makeTx(): StoreTx {
     const q = (sql: string) => this.stmt(sql);
-    const toDomain = (r: Row): DomainRecord => ({
-      name: r.name as string,
-      status: r.status as DomainRecord['status'],
-      ...(r.description !== null ? { description: r.description as string } : {}),
-      retentionDays: r.retention_days as string,
-      createdAt: r.created_at as number,
-      tags: JSON.parse(r.tags as string) as DomainRecord['tags'],
-    });
-    const toType = (r: Row): TypeRecord => ({
-      domain: r.domain as string,
-      kind: r.kind as TypeKind,
-      name: r.name as string,
-      version: r.version as string,
-      status: r.status as TypeRecord['status'],
-      ...(r.description !== null ? { description: r.description as string } : {}),
-      creationDate: r.creation_date as number,
-      ...(r.deprecation_date !== null ? { deprecationDate: r.deprecation_date as number } : {}),
-      configuration: JSON.parse(r.configuration as string) as Record<string, unknown>,
-    });
-    const toTask = (r: Row): TaskRow => ({
-      token: r.token as string,
-      kind: r.kind as TaskKind,
-      domain: r.domain as string,
-      taskList: r.task_list as string,
-      priority: r.priority as number,
-      runId: r.run_id as string,
-      scheduledEventId: r.scheduled_event_id as number,
-      started: r.started === 1,
-    });
-    const toState = (r: Row | undefined): ExecutionState | undefined =>
-      r ? (JSON.parse(r.state as string) as ExecutionState) : undefined;
-
     const store = this;
     return {
       async getDomain(name) {

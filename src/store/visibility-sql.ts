@@ -15,10 +15,10 @@
  * time bounds stay plain column bounds: SQLite will not bound an index scan by a column
  * range and a row-value range together.)
  */
-import type { ExecutionState } from '../../engine/index.js';
-import type { ExecutionPage, ExecutionQuery } from '../types.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
-import { SwfFault } from '../../faults.js';
+import type { ExecutionState } from '../engine/index.js';
+import type { ExecutionPage, ExecutionQuery } from './types.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { SwfFault } from '../faults.js';
 
 export interface BuiltQuery {
   sql: string;
