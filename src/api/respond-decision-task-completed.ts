@@ -77,8 +77,11 @@ async function decisionEnv(tx: StoreTx, domain: string, decisions: readonly Deci
       await loadWorkflowType({ name: currentType.name, version });
     }
   }
+  // Counting a domain's open runs is not free: only answers that start children need it.
+  const startsChildren = decisions.some((d) => d.decisionType === 'StartChildWorkflowExecution');
   return {
     ...base,
+    openExecutionsInDomain: startsChildren ? await tx.countOpenExecutions(domain) : 0,
     activityType: (t: ActivityType) => activityTypes.get(key(t)),
     workflowType: (t: WorkflowType) => workflowTypes.get(key(t)),
   };

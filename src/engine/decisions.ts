@@ -31,6 +31,8 @@ export interface DecisionEnv {
   /** Whether the operator mapped a Lambda function of that name to an endpoint. */
   lambdaFunctionKnown(name: string): boolean;
   limits: Limits;
+  /** Open runs in the domain before this answer (only needed when it starts children). */
+  openExecutionsInDomain: number;
 }
 
 export interface DecisionScope extends DecisionEnv {
@@ -333,6 +335,13 @@ const handlers: DecisionHandlers = {
     if (!type) return fail('WORKFLOW_TYPE_DOES_NOT_EXIST');
     if (type.status === 'DEPRECATED') return fail('WORKFLOW_TYPE_DEPRECATED');
     if (Object.keys(state.children).length >= scope.limits.maxOpenChildren) return fail('OPEN_CHILDREN_LIMIT_EXCEEDED');
+    // The API reference: initiatedEventId is 0 for every cause but WORKFLOW_ALREADY_RUNNING,
+    // because no Initiated event exists; so the domain's limit is judged here, counting the
+    // children this answer already started.
+    const startedInThisAnswer = t.events.filter((e) => e.eventType === 'StartChildWorkflowExecutionInitiated').length;
+    if (scope.openExecutionsInDomain + startedInThisAnswer >= scope.limits.maxOpenExecutionsPerDomain) {
+      return fail('OPEN_WORKFLOWS_LIMIT_EXCEEDED');
+    }
     const resolved = resolveRunConfig(a, type.configuration);
     if (!resolved.ok) return fail(resolved.cause);
     const config = resolved.config;

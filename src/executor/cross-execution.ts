@@ -49,6 +49,8 @@ export async function applyCrossExecutionEffect(executor: Executor, tx: StoreTx,
           childStartFailed(t, effect.initiatedEventId, effect.decisionTaskCompletedEventId, effect.workflowId, effect.workflowType, cause, effect.control),
         );
       if (await tx.findOpenExecution(effect.domain, effect.workflowId)) return failed('WORKFLOW_ALREADY_RUNNING');
+      // The engine judged the domain's limit already; this catches runs that other nodes of a
+      // shared database opened in the meantime.
       if ((await tx.countOpenExecutions(effect.domain)) >= executor.limits.maxOpenExecutionsPerDomain) {
         return failed('OPEN_WORKFLOWS_LIMIT_EXCEEDED');
       }

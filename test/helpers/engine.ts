@@ -64,6 +64,7 @@ export function decisionEnv(
     activityType: (t) => activities.get(typeKey(t)),
     workflowType: (t) => workflows.get(typeKey(t)),
     lambdaFunctionKnown: () => false,
+    openExecutionsInDomain: 0,
     limits: { ...SWF_LIMITS, ...options.limits },
   };
 }

@@ -80,6 +80,7 @@ const ENV: DecisionEnv = {
   activityType: () => ({ status: 'REGISTERED', configuration: ACTIVITY_DEFAULTS }),
   workflowType: () => undefined,
   lambdaFunctionKnown: () => false,
+  openExecutionsInDomain: 0,
   limits: SWF_LIMITS,
 };
 

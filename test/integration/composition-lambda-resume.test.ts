@@ -20,7 +20,7 @@ import type { Store } from '../../src/store/types.js';
 import { described } from '../helpers/engine.js';
 import { FunctionHost } from './composition-support.js';
 
-const ENV: DecisionEnv = { activityType: () => undefined, workflowType: () => undefined, lambdaFunctionKnown: () => true, limits: SWF_LIMITS };
+const ENV: DecisionEnv = { activityType: () => undefined, workflowType: () => undefined, lambdaFunctionKnown: () => true, limits: SWF_LIMITS, openExecutionsInDomain: 0 };
 
 async function withStore(fn: (store: Store, executor: Executor) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'openswf-resume-'));

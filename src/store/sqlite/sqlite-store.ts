@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import type { HistoryEvent } from '../../model/shapes.js';
 import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../../engine/index.js';
@@ -39,6 +40,11 @@ export interface SqliteOptions {
 }
 
 
+/** How often the checkpoint worker copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 1_000;
+/** SQLite's default auto-checkpoint threshold, in WAL pages. */
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1_000;
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Db;
@@ -47,6 +53,7 @@ export class SqliteStore implements Store {
   private readonly taskListeners: ((keys: TaskListKey[]) => void)[] = [];
   private readonly tx: StoreTx;
   private addedTaskLists: TaskListKey[] = [];
+  private checkpointer: Worker | undefined;
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -57,6 +64,29 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.tx = this.makeTx();
+    if (options.path !== ':memory:') this.startCheckpointer(options.path);
+  }
+
+  /**
+   * Moves WAL checkpoints off the server's thread (see checkpoint-worker.ts). Should the
+   * worker fail, SQLite's own automatic checkpoint takes over again.
+   */
+  private startCheckpointer(path: string): void {
+    const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
+      workerData: { path, intervalMs: CHECKPOINT_INTERVAL_MS },
+    });
+    const fallBack = () => {
+      if (this.checkpointer !== worker) return;
+      this.checkpointer = undefined;
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+    };
+    worker.on('message', (message: { ready?: boolean }) => {
+      if (message.ready && this.checkpointer === worker && this.db.open) this.db.pragma('wal_autocheckpoint = 0');
+    });
+    worker.on('error', fallBack);
+    worker.on('exit', fallBack);
+    worker.unref();
+    this.checkpointer = worker;
   }
 
   private migrate(): void {
@@ -110,6 +140,14 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    const worker = this.checkpointer;
+    this.checkpointer = undefined;
+    if (worker) {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.ref(); // keep the process alive until the worker has closed its connection
+      worker.postMessage('stop');
+      await exited;
+    }
     const release = await this.mutex.acquire();
     try {
       this.db.close();
