@@ -11,7 +11,8 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverForTest } from '../helpers/setup.js';
 
 const PYTHON_DIR = resolve(fileURLToPath(import.meta.url), '../../../../test/compat/python');
 const STORIES = ['core', 'signal', 'cancel', 'activity-cancel', 'terminate'];
@@ -64,16 +65,6 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Prom
   });
 }
 
-/** Runs `use` against a fresh server of its own, disposed of afterwards. */
-async function withServer<T>(use: (server: TestServer) => Promise<T>): Promise<T> {
-  const server = await TestServer.start({ clock: 'virtual' });
-  try {
-    return await use(server);
-  } finally {
-    await server.dispose();
-  }
-}
-
 function assertPassed(result: ScriptResult, stories: string[], driver: string, server: TestServer): void {
   const report = `exit ${result.status}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}\n--- server\n${server.logs()}`;
   assert.equal(result.status, 0, report);
@@ -83,33 +74,33 @@ function assertPassed(result: ScriptResult, stories: string[], driver: string, s
 
 describe('boto3 and AWS CLI v1 compatibility', { concurrency: 2 }, () => {
   // The slowest job first: every call here starts the installed `aws` command.
-  test('the installed aws command: activity cancellation, respond-activity-task-canceled with options and --cli-input-json', () =>
-    withServer(async (server) => {
-      const result = await runScript('cli_workflow.py', ['--spawn', 'activity-cancel'], scriptEnv(server.url, {}));
-      assertPassed(result, ['activity-cancel'], 'aws-cli', server);
-    }));
+  test('the installed aws command: activity cancellation, respond-activity-task-canceled with options and --cli-input-json', async (t) => {
+    const { server } = await serverForTest(t, { clock: 'virtual' });
+    const result = await runScript('cli_workflow.py', ['--spawn', 'activity-cancel'], scriptEnv(server.url, {}));
+    assertPassed(result, ['activity-cancel'], 'aws-cli', server);
+  });
 
-  test('boto3 drives every story', () =>
-    withServer(async (server) => {
-      const result = await runScript('boto3_workflow.py', [], scriptEnv(server.url, {}));
-      assertPassed(result, STORIES, 'boto3', server);
-    }));
+  test('boto3 drives every story', async (t) => {
+    const { server } = await serverForTest(t, { clock: 'virtual' });
+    const result = await runScript('boto3_workflow.py', [], scriptEnv(server.url, {}));
+    assertPassed(result, STORIES, 'boto3', server);
+  });
 
-  test('AWS CLI v1 command lines drive every story', () =>
-    withServer(async (server) => {
-      const result = await runScript('cli_workflow.py', [], scriptEnv(server.url, {}));
-      assertPassed(result, STORIES, 'aws-cli', server);
-    }));
+  test('AWS CLI v1 command lines drive every story', async (t) => {
+    const { server } = await serverForTest(t, { clock: 'virtual' });
+    const result = await runScript('cli_workflow.py', [], scriptEnv(server.url, {}));
+    assertPassed(result, STORIES, 'aws-cli', server);
+  });
 
-  test('a failed check ends each script with a non-zero status', () =>
-    withServer(async (server) => {
-      const env = scriptEnv(server.url, { COMPAT_INJECT_FAILURE: '1' });
-      for (const script of ['boto3_workflow.py', 'cli_workflow.py']) {
-        const result = await runScript(script, [], env);
-        const report = `${script}: exit ${result.status}\n${result.stdout}\n${result.stderr}`;
-        assert.equal(result.status, 1, report);
-        assert.match(result.stderr, /CHECK FAILED after 1 checks: .*inverted on purpose/, report);
-        assert.doesNotMatch(result.stdout, /ALL CHECKS PASSED|story \S+: ok/, report);
-      }
-    }));
+  test('a failed check ends each script with a non-zero status', async (t) => {
+    const { server } = await serverForTest(t, { clock: 'virtual' });
+    const env = scriptEnv(server.url, { COMPAT_INJECT_FAILURE: '1' });
+    for (const script of ['boto3_workflow.py', 'cli_workflow.py']) {
+      const result = await runScript(script, [], env);
+      const report = `${script}: exit ${result.status}\n${result.stdout}\n${result.stderr}`;
+      assert.equal(result.status, 1, report);
+      assert.match(result.stderr, /CHECK FAILED after 1 checks: .*inverted on purpose/, report);
+      assert.doesNotMatch(result.stdout, /ALL CHECKS PASSED|story \S+: ok/, report);
+    }
+  });
 });

@@ -6,7 +6,7 @@
  * with a message, except under CI (CI=true), where they fail: a CI run must not pass by
  * testing nothing.
  */
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
@@ -57,6 +57,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         return Number(r.rows[0]?.n ?? 0);
       }),
     drop: () => withClient(TEST_SERVER_URL, async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
+}
+
+/**
+ * A fresh database for the tests of a file (call it inside `ifPostgres`): created before the
+ * first test, dropped after the last. Its `url` can be read once the tests run.
+ */
+export function testDatabaseForFile(): { readonly url: string } {
+  let db: TestDatabase | undefined;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(() => db?.drop());
+  return {
+    get url() {
+      if (!db) throw new Error('the test database is created before the first test');
+      return db.url;
+    },
   };
 }
 

@@ -110,6 +110,13 @@ export class TestServer {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /** The server's clock, in epoch seconds (virtual or real). */
+  async now(): Promise<number> {
+    const res = await fetch(`${this.url}/admin/clock`);
+    if (!res.ok) throw new Error(`reading the clock failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { now: number }).now;
+  }
+
   /** Virtual clock only: moves time forward, firing what falls due. */
   async advance(seconds: number): Promise<{ now: number; fired: number }> {
     const res = await fetch(`${this.url}/admin/clock/advance`, {

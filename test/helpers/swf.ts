@@ -1,4 +1,5 @@
 /** Small helpers for driving SWF workflows from tests with the AWS SDK. */
+import assert from 'node:assert/strict';
 import {
   GetWorkflowExecutionHistoryCommand,
   RegisterActivityTypeCommand,
@@ -72,13 +73,15 @@ export function lastOf<K extends keyof HistoryEvent>(events: readonly HistoryEve
   return e[key] as NonNullable<HistoryEvent[K]>;
 }
 
+/** The attributes of an event: its member `<eventType>EventAttributes`. */
+export function attributesOf(e: HistoryEvent): unknown {
+  const type = e.eventType ?? '?';
+  return e[`${type.charAt(0).toLowerCase()}${type.slice(1)}EventAttributes` as keyof HistoryEvent];
+}
+
 /** Events as [type, attributes] pairs (ids and timestamps left out): compact to compare, and exact. */
 export function describeEvents(events: readonly HistoryEvent[]): [string, unknown][] {
-  return events.map((e) => {
-    const type = e.eventType ?? '?';
-    const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventAttributes` as keyof HistoryEvent;
-    return [type, e[key]];
-  });
+  return events.map((e) => [e.eventType ?? '?', attributesOf(e)]);
 }
 
 /** The error a call failed with; fails the test if it succeeded. `err.name` is the SWF fault name. */
@@ -90,4 +93,16 @@ export async function faultOf(call: Promise<unknown>): Promise<Error & { $metada
     throw err;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/**
+ * Asserts that `call` fails with the SWF fault `name` as an HTTP 400, and with `message` when
+ * given (the exact text, or text that matches).
+ */
+export async function expectFault(call: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+  const err = await faultOf(call);
+  assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
+  assert.equal(err.$metadata?.httpStatusCode, 400, `${name} is an HTTP 400`);
+  if (typeof message === 'string') assert.equal(err.message, message);
+  else if (message) assert.match(err.message, message);
 }

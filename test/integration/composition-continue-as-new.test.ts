@@ -5,23 +5,25 @@ import {
   DeprecateWorkflowTypeCommand,
   SignalWorkflowExecutionCommand,
   type Decision,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { history, registerFixture, uniqueName, type Fixture } from '../helpers/swf.js';
-import { expectFault } from './control-support.js';
-import { complete, decide, describe, eventsAfter, pairs, poll, registerWorkflowType, respond, startChild, startOn, timer } from './composition-support.js';
+import { serverForFile } from '../helpers/setup.js';
+import { describeEvents, expectFault, history, registerFixture, uniqueName } from '../helpers/swf.js';
+import {
+  complete,
+  decide,
+  describeRun,
+  ever,
+  eventsFrom,
+  registerWorkflowType,
+  respond,
+  startChild,
+  startOn,
+  startTimer,
+  takeDecisionTask,
+} from '../helpers/workflow.js';
 
-let server: TestServer;
-let swf: SWFClient;
-let f: Fixture;
-
-test.before(async () => {
-  server = await TestServer.start();
-  swf = server.client();
-  f = await registerFixture(swf);
-});
-test.after(() => server.dispose());
+const { swf } = await serverForFile();
+const f = await registerFixture(swf);
 
 type ContinueAttributes = NonNullable<Decision['continueAsNewWorkflowExecutionDecisionAttributes']>;
 const continueAsNew = (attributes?: ContinueAttributes): Decision => ({
@@ -44,11 +46,11 @@ test('a chain of three runs: each closes CONTINUED_AS_NEW and the next keeps the
       taskPriority: '5',
     }),
   ]);
-  const second = await poll(swf, f, tl);
+  const second = await takeDecisionTask(swf, f, tl);
   const secondRunId = second.workflowExecution.runId;
   assert.equal(second.workflowExecution.workflowId, workflowId);
   assert.notEqual(secondRunId, first.runId);
-  assert.deepEqual(await eventsAfter(swf, f, first, 3), [
+  assert.deepEqual(await eventsFrom(swf, f, first, 4), [
     ['DecisionTaskCompleted', { scheduledEventId: 2, startedEventId: 3 }],
     [
       'WorkflowExecutionContinuedAsNew',
@@ -66,10 +68,10 @@ test('a chain of three runs: each closes CONTINUED_AS_NEW and the next keeps the
       },
     ],
   ]);
-  const firstInfo = (await describe(swf, f, first)).executionInfo;
+  const firstInfo = (await describeRun(swf, f, first)).executionInfo;
   assert.equal(firstInfo?.executionStatus, 'CLOSED');
   assert.equal(firstInfo?.closeStatus, 'CONTINUED_AS_NEW');
-  assert.deepEqual(pairs(second.events ?? []).slice(0, 2), [
+  assert.deepEqual(describeEvents(second.events ?? []).slice(0, 2), [
     [
       'WorkflowExecutionStarted',
       {
@@ -90,11 +92,11 @@ test('a chain of three runs: each closes CONTINUED_AS_NEW and the next keeps the
 
   // Nothing given: the new run takes its settings from the workflow type's defaults, as the
   // API reference says of each ContinueAsNew field (not from the run that continues).
-  await respond(swf, second, [continueAsNew()]);
-  const third = await poll(swf, f, f.taskList);
+  await respond(swf, second.taskToken, [continueAsNew()]);
+  const third = await takeDecisionTask(swf, f, f.taskList);
   const thirdRun = third.workflowExecution;
   assert.equal(thirdRun.workflowId, workflowId);
-  assert.deepEqual(pairs(third.events ?? []).slice(0, 1), [
+  assert.deepEqual(describeEvents(third.events ?? []).slice(0, 1), [
     [
       'WorkflowExecutionStarted',
       {
@@ -107,17 +109,17 @@ test('a chain of three runs: each closes CONTINUED_AS_NEW and the next keeps the
       },
     ],
   ]);
-  assert.equal((await describe(swf, f, second.workflowExecution)).executionInfo?.closeStatus, 'CONTINUED_AS_NEW');
+  assert.equal((await describeRun(swf, f, second.workflowExecution)).executionInfo?.closeStatus, 'CONTINUED_AS_NEW');
 
   // A signal without runId reaches the open run of the chain.
   await swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, workflowId, signalName: 'hello' }));
-  await respond(swf, third, [complete('end of chain')]);
+  await respond(swf, third.taskToken, [complete('end of chain')]);
   // The signal arrived while the decision task was started: the close waits for one more round.
-  const closing = await poll(swf, f, f.taskList);
+  const closing = await takeDecisionTask(swf, f, f.taskList);
   assert.ok(closing.events?.some((e) => e.eventType === 'WorkflowExecutionSignaled'));
   assert.ok(closing.events?.some((e) => e.completeWorkflowExecutionFailedEventAttributes?.cause === 'UNHANDLED_DECISION'));
-  await respond(swf, closing, [complete('end of chain')]);
-  assert.equal((await describe(swf, f, thirdRun)).executionInfo?.closeStatus, 'COMPLETED');
+  await respond(swf, closing.taskToken, [complete('end of chain')]);
+  assert.equal((await describeRun(swf, f, thirdRun)).executionInfo?.closeStatus, 'COMPLETED');
 });
 
 test('ContinueAsNewWorkflowExecution fails with each cause the model names, and a new decision task follows', async () => {
@@ -127,11 +129,11 @@ test('ContinueAsNewWorkflowExecution fails with each cause the model names, and 
   const run = await startOn(swf, f, uniqueName('cont'));
 
   // Round 1: a signal arrives while the decider works.
-  const busy = await poll(swf, f, run.taskList);
+  const busy = await takeDecisionTask(swf, f, run.taskList);
   await swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, ...run, signalName: 'meanwhile' }));
-  await respond(swf, busy, [continueAsNew()]);
+  await respond(swf, busy.taskToken, [continueAsNew()]);
   let length = (await history(swf, f.domain, run)).length;
-  assert.deepEqual((await eventsAfter(swf, f, run, length - 3)), [
+  assert.deepEqual((await eventsFrom(swf, f, run, length - 2)), [
     ['DecisionTaskCompleted', { scheduledEventId: 2, startedEventId: 3 }],
     ['ContinueAsNewWorkflowExecutionFailed', { cause: 'UNHANDLED_DECISION', decisionTaskCompletedEventId: 5 }],
     ['DecisionTaskScheduled', { taskList: { name: run.taskList }, startToCloseTimeout: '60' }],
@@ -149,7 +151,7 @@ test('ContinueAsNewWorkflowExecution fails with each cause the model names, and 
   for (const [attributes, cause] of rounds) {
     await decide(swf, f, run.taskList, [continueAsNew(attributes)]);
     const completedId = length + 2; // DecisionTaskStarted, then DecisionTaskCompleted
-    assert.deepEqual(await eventsAfter(swf, f, run, length + 1), [
+    assert.deepEqual(await eventsFrom(swf, f, run, length + 2), [
       ['DecisionTaskCompleted', { scheduledEventId: length, startedEventId: length + 1 }],
       ['ContinueAsNewWorkflowExecutionFailed', { cause, decisionTaskCompletedEventId: completedId }],
       ['DecisionTaskScheduled', { taskList: { name: run.taskList }, startToCloseTimeout: '60' }],
@@ -160,42 +162,38 @@ test('ContinueAsNewWorkflowExecution fails with each cause the model names, and 
   await decide(swf, f, run.taskList, [
     continueAsNew({ ...v3, executionStartToCloseTimeout: '60', taskList: { name: run.taskList }, taskStartToCloseTimeout: '10', childPolicy: 'ABANDON' }),
   ]);
-  const next = await poll(swf, f, run.taskList);
+  const next = await takeDecisionTask(swf, f, run.taskList);
   assert.deepEqual(next.workflowType, { name: f.workflowType.name, version: '3' });
   assert.equal(next.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId, run.runId);
 });
 
 test('a batch is applied in order in one transaction; a close decision must be the last one', async () => {
   const run = await startOn(swf, f, uniqueName('batch'));
-  const task = await poll(swf, f, run.taskList);
+  const task = await takeDecisionTask(swf, f, run.taskList);
   const before = (await history(swf, f.domain, run)).length;
   const childId = uniqueName('never-started');
   // Real SWF rejects the whole answer (ValidationException "Close must be last decision in
   // list") when anything follows a close decision; nothing of it is applied.
   const rejected: Decision[][] = [
-    [startChild(childId, f.workflowType), complete(), timer('t', '10')],
+    [startChild(childId, f.workflowType), complete(), startTimer('t', '10')],
     [complete(), { decisionType: 'FailWorkflowExecution' }],
     [continueAsNew(), { decisionType: 'RecordMarker', recordMarkerDecisionAttributes: { markerName: 'm' } }],
   ];
   for (const decisions of rejected) {
-    await assert.rejects(respond(swf, task, decisions), (err: Error) => {
-      assert.equal(err.name, 'ValidationException');
-      assert.match(err.message, /Close must be last decision in list/);
-      return true;
-    });
+    await expectFault(respond(swf, task.taskToken, decisions), 'ValidationException', /Close must be last decision in list/);
   }
   assert.equal((await history(swf, f.domain, run)).length, before);
-  const open = await swf.send(new CountOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: { oldestDate: new Date(0) }, executionFilter: { workflowId: childId } }));
+  const open = await swf.send(new CountOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: ever, executionFilter: { workflowId: childId } }));
   assert.equal(open.count, 0);
 
   // The same task is still the decider's to answer; decisions before the close all apply, in order.
-  await respond(swf, task, [{ decisionType: 'RecordMarker', recordMarkerDecisionAttributes: { markerName: 'm', details: 'd' } }, timer('t', '10'), complete('r')]);
-  assert.deepEqual(await eventsAfter(swf, f, run, before), [
+  await respond(swf, task.taskToken, [{ decisionType: 'RecordMarker', recordMarkerDecisionAttributes: { markerName: 'm', details: 'd' } }, startTimer('t', '10'), complete('r')]);
+  assert.deepEqual(await eventsFrom(swf, f, run, before + 1), [
     ['DecisionTaskCompleted', { scheduledEventId: 2, startedEventId: 3 }],
     ['MarkerRecorded', { markerName: 'm', details: 'd', decisionTaskCompletedEventId: 4 }],
     ['TimerStarted', { timerId: 't', startToFireTimeout: '10', decisionTaskCompletedEventId: 4 }],
     ['WorkflowExecutionCompleted', { result: 'r', decisionTaskCompletedEventId: 4 }],
   ]);
   // And a closed run's token is gone.
-  await expectFault(respond(swf, task, []), 'UnknownResourceFault');
+  await expectFault(respond(swf, task.taskToken, []), 'UnknownResourceFault');
 });

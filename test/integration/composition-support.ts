@@ -1,90 +1,11 @@
 /**
- * Shared steps of the composition tests (children, external signals and cancels,
- * continue-as-new, Lambda): runs on task lists of their own, so each test's decider takes
- * exactly the decision task it expects; and the HTTP endpoints the Lambda tests call.
+ * What only the composition tests need: the id of an event in a history, and the HTTP
+ * endpoints the Lambda tests call. (Their decider and worker steps are test/helpers/workflow.ts.)
  */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  DescribeWorkflowExecutionCommand,
-  PollForDecisionTaskCommand,
-  RegisterWorkflowTypeCommand,
-  RespondDecisionTaskCompletedCommand,
-  StartWorkflowExecutionCommand,
-  type ChildPolicy,
-  type Decision,
-  type DecisionTask,
-  type DescribeWorkflowExecutionCommandOutput,
-  type HistoryEvent,
-  type SWFClient,
-} from '@aws-sdk/client-swf';
-import { history, uniqueName, type Fixture } from '../helpers/swf.js';
-
-export interface Run {
-  workflowId: string;
-  runId: string;
-}
-
-export type Task = DecisionTask & { taskToken: string; workflowExecution: Run };
-
-/** Starts a run of the fixture's type on its own task list. */
-export async function startOn(swf: SWFClient, f: Fixture, workflowId: string, extra: { taskList?: string; childPolicy?: ChildPolicy; input?: string } = {}): Promise<Run & { taskList: string }> {
-  const taskList = extra.taskList ?? uniqueName('tl');
-  const out = await swf.send(
-    new StartWorkflowExecutionCommand({
-      domain: f.domain,
-      workflowId,
-      workflowType: f.workflowType,
-      taskList: { name: taskList },
-      ...(extra.childPolicy !== undefined ? { childPolicy: extra.childPolicy } : {}),
-      ...(extra.input !== undefined ? { input: extra.input } : {}),
-    }),
-  );
-  assert.ok(out.runId);
-  return { workflowId, runId: out.runId, taskList };
-}
-
-/** Polls a task list and insists that a decision task comes. */
-export async function poll(swf: SWFClient, f: Fixture, taskList: string): Promise<Task> {
-  const task = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: taskList } }));
-  assert.ok(task.taskToken, `a decision task on ${taskList}`);
-  return task as Task;
-}
-
-/** Polls a task list and insists that nothing comes (within the short test poll timeout). */
-export async function pollNothing(swf: SWFClient, f: Fixture, taskList: string): Promise<void> {
-  const task = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: taskList } }));
-  assert.equal(task.taskToken, '', `no decision task on ${taskList}`);
-}
-
-export async function respond(swf: SWFClient, task: Task, decisions: Decision[]): Promise<void> {
-  await swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken, decisions }));
-}
-
-/** Takes the next decision task on `taskList` and answers it. */
-export async function decide(swf: SWFClient, f: Fixture, taskList: string, decisions: Decision[]): Promise<Task> {
-  const task = await poll(swf, f, taskList);
-  await respond(swf, task, decisions);
-  return task;
-}
-
-export async function describe(swf: SWFClient, f: Fixture, run: Run): Promise<DescribeWorkflowExecutionCommandOutput> {
-  return swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution: { workflowId: run.workflowId, runId: run.runId } }));
-}
-
-/** The events of a run after `afterId`, as [type, attributes] pairs: exact and compact. */
-export async function eventsAfter(swf: SWFClient, f: Fixture, run: Run, afterId = 0): Promise<[string, unknown][]> {
-  return pairs((await history(swf, f.domain, run)).filter((e) => (e.eventId ?? 0) > afterId));
-}
-
-export function pairs(events: readonly HistoryEvent[]): [string, unknown][] {
-  return events.map((e) => {
-    const type = e.eventType ?? '?';
-    const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventAttributes` as keyof HistoryEvent;
-    return [type, e[key]];
-  });
-}
+import type { HistoryEvent } from '@aws-sdk/client-swf';
 
 /** The id of the last event of a type in a history. */
 export function idOf(events: readonly HistoryEvent[], type: string): number {
@@ -92,55 +13,6 @@ export function idOf(events: readonly HistoryEvent[], type: string): number {
   assert.ok(e?.eventId, `an event ${type}`);
   return e.eventId;
 }
-
-/** Registers another workflow type in the fixture's domain; `defaults` false leaves every default unset. */
-export async function registerWorkflowType(swf: SWFClient, f: Fixture, name: string, version: string, defaults = true): Promise<{ name: string; version: string }> {
-  await swf.send(
-    new RegisterWorkflowTypeCommand({
-      domain: f.domain,
-      name,
-      version,
-      ...(defaults
-        ? {
-            defaultTaskList: { name: f.taskList },
-            defaultExecutionStartToCloseTimeout: '3600',
-            defaultTaskStartToCloseTimeout: '60',
-            defaultChildPolicy: 'TERMINATE',
-          }
-        : {}),
-    }),
-  );
-  return { name, version };
-}
-
-export const startChild = (
-  workflowId: string,
-  workflowType: { name: string; version: string },
-  extra: Partial<NonNullable<Decision['startChildWorkflowExecutionDecisionAttributes']>> = {},
-): Decision => ({
-  decisionType: 'StartChildWorkflowExecution',
-  startChildWorkflowExecutionDecisionAttributes: { workflowId, workflowType, ...extra },
-});
-
-export const complete = (result?: string): Decision => ({
-  decisionType: 'CompleteWorkflowExecution',
-  ...(result !== undefined ? { completeWorkflowExecutionDecisionAttributes: { result } } : {}),
-});
-
-export const fail = (reason: string, details: string): Decision => ({
-  decisionType: 'FailWorkflowExecution',
-  failWorkflowExecutionDecisionAttributes: { reason, details },
-});
-
-export const cancel = (details: string): Decision => ({
-  decisionType: 'CancelWorkflowExecution',
-  cancelWorkflowExecutionDecisionAttributes: { details },
-});
-
-export const timer = (timerId: string, seconds: string): Decision => ({
-  decisionType: 'StartTimer',
-  startTimerDecisionAttributes: { timerId, startToFireTimeout: seconds },
-});
 
 /** One request a Lambda endpoint received. */
 export interface FunctionCall {

@@ -2,45 +2,44 @@
  * Activity cancellation through the SDK: the RequestCancelActivityTask decision, heartbeats
  * answering cancelRequested, RespondActivityTaskCanceled, and tokens that are no longer valid.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PollForActivityTaskCommand,
   RecordActivityTaskHeartbeatCommand,
   RespondActivityTaskCanceledCommand,
   RespondActivityTaskCompletedCommand,
   RespondActivityTaskFailedCommand,
   SignalWorkflowExecutionCommand,
   type Decision,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { eventTypes, history, registerFixture, type Fixture } from '../helpers/swf.js';
-import { decide, describe, eventAt, expectFault, scheduleActivity, startRun, takeActivityTask, type Run } from './control-support.js';
+import { serverForFile } from '../helpers/setup.js';
+import { eventTypes, expectFault, history, registerFixture } from '../helpers/swf.js';
+import {
+  attributesAt,
+  complete,
+  decide,
+  describeRun,
+  expectNoActivityTask,
+  scheduleActivity,
+  startRun,
+  takeActivityTask,
+  type Run,
+} from '../helpers/workflow.js';
 
-let server: TestServer;
-let swf: SWFClient;
-let f: Fixture;
-
-before(async () => {
-  server = await TestServer.start({ clock: 'virtual' });
-  swf = server.client();
-  f = await registerFixture(swf);
-});
-after(() => server.dispose());
+const { server, swf } = await serverForFile({ clock: 'virtual' });
+const f = await registerFixture(swf);
 
 const requestCancel = (activityId: string): Decision => ({
   decisionType: 'RequestCancelActivityTask',
   requestCancelActivityTaskDecisionAttributes: { activityId },
 });
-const complete: Decision = { decisionType: 'CompleteWorkflowExecution' };
 
 /** A signal earns the decider its next decision task when nothing else would. */
 const nudge = (run: Run) => swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, ...run, signalName: 'nudge' }));
 
 test('canceling a scheduled, not yet started activity cancels it at once and schedules a decision task', async () => {
   const run = await startRun(swf, f, 'act-cancel-scheduled');
-  await decide(swf, f, run, [scheduleActivity(f, 'a1', 'in')]);
+  await decide(swf, f, run, [scheduleActivity(f, 'a1', { input: 'in' })]);
   await nudge(run);
   await decide(swf, f, run, [requestCancel('a1')]);
   const events = await history(swf, f.domain, run);
@@ -48,21 +47,20 @@ test('canceling a scheduled, not yet started activity cancels it at once and sch
     'ActivityTaskScheduled', 'WorkflowExecutionSignaled', 'DecisionTaskScheduled', 'DecisionTaskStarted', 'DecisionTaskCompleted',
     'ActivityTaskCancelRequested', 'ActivityTaskCanceled', 'DecisionTaskScheduled',
   ]);
-  assert.deepEqual(eventAt(events, 10, 'ActivityTaskCancelRequested', 'activityTaskCancelRequestedEventAttributes'), {
+  assert.deepEqual(attributesAt(events, 10, 'ActivityTaskCancelRequested'), {
     decisionTaskCompletedEventId: 9,
     activityId: 'a1',
   });
-  assert.deepEqual(eventAt(events, 11, 'ActivityTaskCanceled', 'activityTaskCanceledEventAttributes'), {
+  assert.deepEqual(attributesAt(events, 11, 'ActivityTaskCanceled'), {
     scheduledEventId: 5,
     startedEventId: 0,
     latestCancelRequestedEventId: 10,
   });
-  assert.deepEqual(eventAt(events, 12, 'DecisionTaskScheduled', 'decisionTaskScheduledEventAttributes'), { taskList: { name: f.taskList }, startToCloseTimeout: '60' });
-  assert.equal((await describe(swf, f, run)).openCounts?.openActivityTasks, 0);
+  assert.deepEqual(attributesAt(events, 12, 'DecisionTaskScheduled'), { taskList: { name: f.taskList }, startToCloseTimeout: '60' });
+  assert.equal((await describeRun(swf, f, run)).openCounts?.openActivityTasks, 0);
   // No worker ever gets the canceled task.
-  const poll = await swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }));
-  assert.equal(poll.taskToken, '');
-  await decide(swf, f, run, [complete]);
+  await expectNoActivityTask(swf, f);
+  await decide(swf, f, run, [complete()]);
 });
 
 test('scheduling and canceling in one answer records both and one new decision task', async () => {
@@ -70,13 +68,13 @@ test('scheduling and canceling in one answer records both and one new decision t
   await decide(swf, f, run, [scheduleActivity(f, 'a1'), requestCancel('a1')]);
   const events = await history(swf, f.domain, run);
   assert.deepEqual(eventTypes(events).slice(4), ['ActivityTaskScheduled', 'ActivityTaskCancelRequested', 'ActivityTaskCanceled', 'DecisionTaskScheduled']);
-  assert.deepEqual(eventAt(events, 7, 'ActivityTaskCanceled', 'activityTaskCanceledEventAttributes'), { scheduledEventId: 5, startedEventId: 0, latestCancelRequestedEventId: 6 });
-  await decide(swf, f, run, [complete]);
+  assert.deepEqual(attributesAt(events, 7, 'ActivityTaskCanceled'), { scheduledEventId: 5, startedEventId: 0, latestCancelRequestedEventId: 6 });
+  await decide(swf, f, run, [complete()]);
 });
 
 test('a started activity learns of the cancel request from its heartbeat and answers RespondActivityTaskCanceled', async () => {
   const run = await startRun(swf, f, 'act-cancel-started');
-  await decide(swf, f, run, [scheduleActivity(f, 'a1', 'work')]);
+  await decide(swf, f, run, [scheduleActivity(f, 'a1', { input: 'work' })]);
   const task = await takeActivityTask(swf, f);
   assert.equal(task.activityId, 'a1');
   assert.deepEqual(task.workflowExecution, run);
@@ -91,9 +89,9 @@ test('a started activity learns of the cancel request from its heartbeat and ans
     'ActivityTaskScheduled', 'ActivityTaskStarted', 'WorkflowExecutionSignaled', 'DecisionTaskScheduled', 'DecisionTaskStarted',
     'DecisionTaskCompleted', 'ActivityTaskCancelRequested',
   ]);
-  assert.deepEqual(eventAt(events, 6, 'ActivityTaskStarted', 'activityTaskStartedEventAttributes'), { identity: 'worker', scheduledEventId: 5 });
-  assert.deepEqual(eventAt(events, 11, 'ActivityTaskCancelRequested', 'activityTaskCancelRequestedEventAttributes'), { decisionTaskCompletedEventId: 10, activityId: 'a1' });
-  const waiting = await describe(swf, f, run);
+  assert.deepEqual(attributesAt(events, 6, 'ActivityTaskStarted'), { identity: 'worker', scheduledEventId: 5 });
+  assert.deepEqual(attributesAt(events, 11, 'ActivityTaskCancelRequested'), { decisionTaskCompletedEventId: 10, activityId: 'a1' });
+  const waiting = await describeRun(swf, f, run);
   assert.equal(waiting.openCounts?.openDecisionTasks, 0);
   assert.equal(waiting.openCounts?.openActivityTasks, 1);
 
@@ -104,20 +102,20 @@ test('a started activity learns of the cancel request from its heartbeat and ans
   await swf.send(new RespondActivityTaskCanceledCommand({ taskToken: task.taskToken, details: 'rolled back' }));
   events = await history(swf, f.domain, run);
   assert.deepEqual(eventTypes(events).slice(11), ['ActivityTaskCanceled', 'DecisionTaskScheduled']);
-  assert.deepEqual(eventAt(events, 12, 'ActivityTaskCanceled', 'activityTaskCanceledEventAttributes'), {
+  assert.deepEqual(attributesAt(events, 12, 'ActivityTaskCanceled'), {
     details: 'rolled back',
     scheduledEventId: 5,
     startedEventId: 6,
     latestCancelRequestedEventId: 11,
   });
-  assert.equal((await describe(swf, f, run)).openCounts?.openActivityTasks, 0);
+  assert.equal((await describeRun(swf, f, run)).openCounts?.openActivityTasks, 0);
 
   // The task is closed: every later call with its token is unknown.
   await expectFault(swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken })), 'UnknownResourceFault');
   await expectFault(swf.send(new RespondActivityTaskCanceledCommand({ taskToken: task.taskToken })), 'UnknownResourceFault');
   await expectFault(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result: 'x' })), 'UnknownResourceFault');
   await expectFault(swf.send(new RespondActivityTaskFailedCommand({ taskToken: task.taskToken })), 'UnknownResourceFault');
-  const decision = await decide(swf, f, run, [complete]);
+  const decision = await decide(swf, f, run, [complete()]);
   assert.ok(decision.events?.some((e) => e.eventType === 'ActivityTaskCanceled'));
 });
 
@@ -132,17 +130,17 @@ test('canceling an unknown or already closed activity fails with ACTIVITY_ID_UNK
     'ActivityTaskCompleted', 'DecisionTaskScheduled', 'DecisionTaskStarted', 'DecisionTaskCompleted',
     'RequestCancelActivityTaskFailed', 'RequestCancelActivityTaskFailed', 'DecisionTaskScheduled',
   ]);
-  assert.deepEqual(eventAt(events, 11, 'RequestCancelActivityTaskFailed', 'requestCancelActivityTaskFailedEventAttributes'), {
+  assert.deepEqual(attributesAt(events, 11, 'RequestCancelActivityTaskFailed'), {
     activityId: 'done-one',
     cause: 'ACTIVITY_ID_UNKNOWN',
     decisionTaskCompletedEventId: 10,
   });
-  assert.deepEqual(eventAt(events, 12, 'RequestCancelActivityTaskFailed', 'requestCancelActivityTaskFailedEventAttributes'), {
+  assert.deepEqual(attributesAt(events, 12, 'RequestCancelActivityTaskFailed'), {
     activityId: 'never-scheduled',
     cause: 'ACTIVITY_ID_UNKNOWN',
     decisionTaskCompletedEventId: 10,
   });
-  await decide(swf, f, run, [complete]);
+  await decide(swf, f, run, [complete()]);
 });
 
 test('heartbeat details are capped at 2048 characters', async () => {
@@ -156,13 +154,13 @@ test('heartbeat details are capped at 2048 characters', async () => {
   // Canceled without a request: accepted, and the event names no cancel request.
   await swf.send(new RespondActivityTaskCanceledCommand({ taskToken: task.taskToken }));
   const events = await history(swf, f.domain, run);
-  assert.deepEqual(eventAt(events, 7, 'ActivityTaskCanceled', 'activityTaskCanceledEventAttributes'), { scheduledEventId: 5, startedEventId: 6 });
-  await decide(swf, f, run, [complete]);
+  assert.deepEqual(attributesAt(events, 7, 'ActivityTaskCanceled'), { scheduledEventId: 5, startedEventId: 6 });
+  await decide(swf, f, run, [complete()]);
 });
 
 test('the token of a timed-out activity is unknown, even after a cancel request', async () => {
   const run = await startRun(swf, f, 'act-timed-out');
-  await decide(swf, f, run, [{ ...scheduleActivity(f, 'slow'), scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId: 'slow', heartbeatTimeout: '10' } }]);
+  await decide(swf, f, run, [scheduleActivity(f, 'slow', { heartbeatTimeout: '10' })]);
   const task = await takeActivityTask(swf, f);
   await swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken, details: 'last words' }));
   await nudge(run);
@@ -174,5 +172,5 @@ test('the token of a timed-out activity is unknown, even after a cancel request'
   assert.deepEqual(timedOut?.activityTaskTimedOutEventAttributes, { timeoutType: 'HEARTBEAT', scheduledEventId: 5, startedEventId: 6, details: 'last words' });
   await expectFault(swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken })), 'UnknownResourceFault');
   await expectFault(swf.send(new RespondActivityTaskCanceledCommand({ taskToken: task.taskToken, details: 'too late' })), 'UnknownResourceFault');
-  await decide(swf, f, run, [complete]);
+  await decide(swf, f, run, [complete()]);
 });

@@ -2,49 +2,35 @@
  * RequestCancelWorkflowExecution and the CancelWorkflowExecution decision through the SDK:
  * the cancel request, the decider's answer, the CANCELED close, and the faults.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ListClosedWorkflowExecutionsCommand,
   ListOpenWorkflowExecutionsCommand,
   RequestCancelWorkflowExecutionCommand,
   SignalWorkflowExecutionCommand,
-  type Decision,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { eventTypes, history, registerFixture, type Fixture } from '../helpers/swf.js';
-import { decide, describe, eventAt, expectFault, respond, startRun, startTimeFilter, takeDecisionTask } from './control-support.js';
+import { serverForFile } from '../helpers/setup.js';
+import { eventTypes, expectFault, history, registerFixture } from '../helpers/swf.js';
+import { attributesAt, cancel, complete, decide, describeRun, NOTHING_OPEN, respond, startRun, takeDecisionTask } from '../helpers/workflow.js';
+import { startTimeFilter } from './control-support.js';
 
-let server: TestServer;
-let swf: SWFClient;
-let f: Fixture;
-
-before(async () => {
-  server = await TestServer.start();
-  swf = server.client();
-  f = await registerFixture(swf);
-});
-after(() => server.dispose());
-
-const cancel = (details?: string): Decision => ({
-  decisionType: 'CancelWorkflowExecution',
-  ...(details !== undefined ? { cancelWorkflowExecutionDecisionAttributes: { details } } : {}),
-});
+const { swf } = await serverForFile();
+const f = await registerFixture(swf);
 
 test('cancel request → the decider sees WorkflowExecutionCancelRequested → CancelWorkflowExecution → CANCELED', async () => {
   const run = await startRun(swf, f, 'cancel-story');
   await decide(swf, f, run, []);
-  assert.equal((await describe(swf, f, run)).executionInfo?.cancelRequested, false);
+  assert.equal((await describeRun(swf, f, run)).executionInfo?.cancelRequested, false);
 
   await swf.send(new RequestCancelWorkflowExecutionCommand({ domain: f.domain, ...run }));
   let events = await history(swf, f.domain, run);
   assert.deepEqual(eventTypes(events).slice(4), ['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled']);
   // An operator's request names no external execution and no cause.
-  assert.deepEqual(eventAt(events, 5, 'WorkflowExecutionCancelRequested', 'workflowExecutionCancelRequestedEventAttributes'), {});
-  assert.deepEqual(eventAt(events, 6, 'DecisionTaskScheduled', 'decisionTaskScheduledEventAttributes'), { taskList: { name: f.taskList }, startToCloseTimeout: '60' });
+  assert.deepEqual(attributesAt(events, 5, 'WorkflowExecutionCancelRequested'), {});
+  assert.deepEqual(attributesAt(events, 6, 'DecisionTaskScheduled'), { taskList: { name: f.taskList }, startToCloseTimeout: '60' });
 
-  const open = await describe(swf, f, run);
+  const open = await describeRun(swf, f, run);
   assert.equal(open.executionInfo?.executionStatus, 'OPEN');
   assert.equal(open.executionInfo?.cancelRequested, true);
   assert.equal(open.openCounts?.openDecisionTasks, 1);
@@ -57,18 +43,18 @@ test('cancel request → the decider sees WorkflowExecutionCancelRequested → C
 
   events = await history(swf, f.domain, run);
   assert.deepEqual(eventTypes(events).slice(6), ['DecisionTaskStarted', 'DecisionTaskCompleted', 'WorkflowExecutionCanceled']);
-  assert.deepEqual(eventAt(events, 8, 'DecisionTaskCompleted', 'decisionTaskCompletedEventAttributes'), { scheduledEventId: 6, startedEventId: 7 });
-  assert.deepEqual(eventAt(events, 9, 'WorkflowExecutionCanceled', 'workflowExecutionCanceledEventAttributes'), {
+  assert.deepEqual(attributesAt(events, 8, 'DecisionTaskCompleted'), { scheduledEventId: 6, startedEventId: 7 });
+  assert.deepEqual(attributesAt(events, 9, 'WorkflowExecutionCanceled'), {
     details: 'cleaned up',
     decisionTaskCompletedEventId: 8,
   });
 
-  const closed = await describe(swf, f, run);
+  const closed = await describeRun(swf, f, run);
   assert.equal(closed.executionInfo?.executionStatus, 'CLOSED');
   assert.equal(closed.executionInfo?.closeStatus, 'CANCELED');
   assert.equal(closed.executionInfo?.cancelRequested, true);
   assert.ok(closed.executionInfo?.closeTimestamp instanceof Date);
-  assert.deepEqual(closed.openCounts, { openActivityTasks: 0, openDecisionTasks: 0, openTimers: 0, openChildWorkflowExecutions: 0, openLambdaFunctions: 0 });
+  assert.deepEqual(closed.openCounts, NOTHING_OPEN);
 
   const closedList = await swf.send(new ListClosedWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: startTimeFilter(), closeStatusFilter: { status: 'CANCELED' } }));
   const listed = closedList.executionInfos?.find((i) => i.execution?.runId === run.runId);
@@ -88,14 +74,14 @@ test('a cancel request by workflowId alone reaches the open run; unknown ids are
   const events = await history(swf, f.domain, run);
   // The pending decision task takes the request along: no second DecisionTaskScheduled.
   assert.deepEqual(eventTypes(events), ['WorkflowExecutionStarted', 'DecisionTaskScheduled', 'WorkflowExecutionCancelRequested']);
-  assert.equal((await describe(swf, f, run)).executionInfo?.cancelRequested, true);
+  assert.equal((await describeRun(swf, f, run)).executionInfo?.cancelRequested, true);
   await expectFault(swf.send(new RequestCancelWorkflowExecutionCommand({ domain: f.domain, workflowId: 'nobody' })), 'UnknownResourceFault');
   await expectFault(swf.send(new RequestCancelWorkflowExecutionCommand({ domain: f.domain, workflowId: run.workflowId, runId: 'not-a-run' })), 'UnknownResourceFault');
   await expectFault(swf.send(new RequestCancelWorkflowExecutionCommand({ domain: 'no-such-domain', workflowId: run.workflowId })), 'UnknownResourceFault');
   const task = await takeDecisionTask(swf, f, run);
   await respond(swf, task.taskToken, [cancel()]);
   const after = await history(swf, f.domain, run);
-  assert.deepEqual(eventAt(after, 6, 'WorkflowExecutionCanceled', 'workflowExecutionCanceledEventAttributes'), { decisionTaskCompletedEventId: 5 });
+  assert.deepEqual(attributesAt(after, 6, 'WorkflowExecutionCanceled'), { decisionTaskCompletedEventId: 5 });
 });
 
 test('CancelWorkflowExecution fails with UNHANDLED_DECISION when events arrived; a new decision task follows', async () => {
@@ -108,11 +94,11 @@ test('CancelWorkflowExecution fails with UNHANDLED_DECISION when events arrived;
     'WorkflowExecutionStarted', 'DecisionTaskScheduled', 'DecisionTaskStarted', 'WorkflowExecutionCancelRequested',
     'DecisionTaskCompleted', 'CancelWorkflowExecutionFailed', 'DecisionTaskScheduled',
   ]);
-  assert.deepEqual(eventAt(events, 6, 'CancelWorkflowExecutionFailed', 'cancelWorkflowExecutionFailedEventAttributes'), {
+  assert.deepEqual(attributesAt(events, 6, 'CancelWorkflowExecutionFailed'), {
     cause: 'UNHANDLED_DECISION',
     decisionTaskCompletedEventId: 5,
   });
-  assert.equal((await describe(swf, f, run)).executionInfo?.executionStatus, 'OPEN');
+  assert.equal((await describeRun(swf, f, run)).executionInfo?.executionStatus, 'OPEN');
 
   // The retry with a signal in between fails again; the one after succeeds.
   const second = await takeDecisionTask(swf, f, run);
@@ -126,9 +112,9 @@ test('CancelWorkflowExecution fails with UNHANDLED_DECISION when events arrived;
     'DecisionTaskStarted', 'WorkflowExecutionSignaled', 'DecisionTaskCompleted', 'CancelWorkflowExecutionFailed', 'DecisionTaskScheduled',
     'DecisionTaskStarted', 'DecisionTaskCompleted', 'WorkflowExecutionCanceled',
   ]);
-  assert.deepEqual(eventAt(events, 11, 'CancelWorkflowExecutionFailed', 'cancelWorkflowExecutionFailedEventAttributes'), { cause: 'UNHANDLED_DECISION', decisionTaskCompletedEventId: 10 });
-  assert.deepEqual(eventAt(events, 15, 'WorkflowExecutionCanceled', 'workflowExecutionCanceledEventAttributes'), { details: 'now', decisionTaskCompletedEventId: 14 });
-  assert.equal((await describe(swf, f, run)).executionInfo?.closeStatus, 'CANCELED');
+  assert.deepEqual(attributesAt(events, 11, 'CancelWorkflowExecutionFailed'), { cause: 'UNHANDLED_DECISION', decisionTaskCompletedEventId: 10 });
+  assert.deepEqual(attributesAt(events, 15, 'WorkflowExecutionCanceled'), { details: 'now', decisionTaskCompletedEventId: 14 });
+  assert.equal((await describeRun(swf, f, run)).executionInfo?.closeStatus, 'CANCELED');
 });
 
 test('a cancel request from another workflow names it and its initiating event', async () => {
@@ -139,25 +125,25 @@ test('a cancel request from another workflow names it and its initiating event',
     { decisionType: 'RequestCancelExternalWorkflowExecution', requestCancelExternalWorkflowExecutionDecisionAttributes: { workflowId: target.workflowId, control: 'c1' } },
   ]);
   const sourceEvents = await history(swf, f.domain, source);
-  assert.deepEqual(eventAt(sourceEvents, 5, 'RequestCancelExternalWorkflowExecutionInitiated', 'requestCancelExternalWorkflowExecutionInitiatedEventAttributes'), {
+  assert.deepEqual(attributesAt(sourceEvents, 5, 'RequestCancelExternalWorkflowExecutionInitiated'), {
     workflowId: target.workflowId,
     decisionTaskCompletedEventId: 4,
     control: 'c1',
   });
   const targetEvents = await history(swf, f.domain, target);
   assert.deepEqual(eventTypes(targetEvents).slice(4), ['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled']);
-  assert.deepEqual(eventAt(targetEvents, 5, 'WorkflowExecutionCancelRequested', 'workflowExecutionCancelRequestedEventAttributes'), {
+  assert.deepEqual(attributesAt(targetEvents, 5, 'WorkflowExecutionCancelRequested'), {
     externalWorkflowExecution: source,
     externalInitiatedEventId: 5,
   });
-  assert.equal((await describe(swf, f, target)).executionInfo?.cancelRequested, true);
+  assert.equal((await describeRun(swf, f, target)).executionInfo?.cancelRequested, true);
   await decide(swf, f, target, [cancel()]);
-  assert.equal((await describe(swf, f, target)).executionInfo?.closeStatus, 'CANCELED');
+  assert.equal((await describeRun(swf, f, target)).executionInfo?.closeStatus, 'CANCELED');
   // The source run heard that the request was delivered.
   const later = await history(swf, f.domain, source);
-  assert.deepEqual(eventAt(later, 6, 'ExternalWorkflowExecutionCancelRequested', 'externalWorkflowExecutionCancelRequestedEventAttributes'), {
+  assert.deepEqual(attributesAt(later, 6, 'ExternalWorkflowExecutionCancelRequested'), {
     workflowExecution: target,
     initiatedEventId: 5,
   });
-  await decide(swf, f, source, [{ decisionType: 'CompleteWorkflowExecution' }]);
+  await decide(swf, f, source, [complete()]);
 });

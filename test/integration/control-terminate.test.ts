@@ -2,15 +2,13 @@
  * TerminateWorkflowExecution through the SDK: the event, the immediate close, the run's tasks
  * and deadlines dying with it, and the child policy applied to open children.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CountClosedWorkflowExecutionsCommand,
   CountOpenWorkflowExecutionsCommand,
   ListClosedWorkflowExecutionsCommand,
   ListOpenWorkflowExecutionsCommand,
-  PollForActivityTaskCommand,
-  PollForDecisionTaskCommand,
   RecordActivityTaskHeartbeatCommand,
   RequestCancelWorkflowExecutionCommand,
   RespondActivityTaskCanceledCommand,
@@ -20,33 +18,40 @@ import {
   SignalWorkflowExecutionCommand,
   TerminateWorkflowExecutionCommand,
   type ChildPolicy,
-  type Decision,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { eventTypes, history, registerFixture, type Fixture } from '../helpers/swf.js';
-import { decide, describe, eventAt, expectFault, respond, scheduleActivity, startRun, startTimeFilter, takeActivityTask, takeDecisionTask, type Run } from './control-support.js';
+import { serverForFile } from '../helpers/setup.js';
+import { eventTypes, expectFault, history, registerFixture } from '../helpers/swf.js';
+import {
+  attributesAt,
+  cancel,
+  complete,
+  decide,
+  describeRun,
+  expectNoActivityTask,
+  expectNoDecisionTask,
+  NOTHING_OPEN,
+  respond,
+  scheduleActivity,
+  startChild,
+  startRun,
+  startTimer,
+  takeActivityTask,
+  takeDecisionTask,
+  type Run,
+} from '../helpers/workflow.js';
+import { startTimeFilter } from './control-support.js';
 
-let server: TestServer;
-let swf: SWFClient;
-let f: Fixture;
+const { server, swf } = await serverForFile({ clock: 'virtual' });
+const f = await registerFixture(swf);
 
-before(async () => {
-  server = await TestServer.start({ clock: 'virtual' });
-  swf = server.client();
-  f = await registerFixture(swf);
-});
-after(() => server.dispose());
-
-const complete: Decision = { decisionType: 'CompleteWorkflowExecution' };
 const terminate = (run: Partial<Run> & { workflowId: string }, extra: { reason?: string; details?: string; childPolicy?: ChildPolicy } = {}) =>
   swf.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, ...run, ...extra }));
 
 test('terminate with reason and details closes the run at once; its tokens, tasks and deadlines die with it', async () => {
   const run = await startRun(swf, f, 'term-story');
   await decide(swf, f, run, [
-    scheduleActivity(f, 'a1', 'work'),
-    { decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 't1', startToFireTimeout: '30' } },
+    scheduleActivity(f, 'a1', { input: 'work' }),
+    startTimer('t1', '30'),
   ]);
   const activity = await takeActivityTask(swf, f);
   await swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, ...run, signalName: 'wake' }));
@@ -64,14 +69,14 @@ test('terminate with reason and details closes the run at once; its tokens, task
     cause: 'OPERATOR_INITIATED',
   });
 
-  const described = await describe(swf, f, run);
+  const described = await describeRun(swf, f, run);
   assert.equal(described.executionInfo?.executionStatus, 'CLOSED');
   assert.equal(described.executionInfo?.closeStatus, 'TERMINATED');
   assert.ok(described.executionInfo?.closeTimestamp instanceof Date);
-  assert.deepEqual(described.openCounts, { openActivityTasks: 0, openDecisionTasks: 0, openTimers: 0, openChildWorkflowExecutions: 0, openLambdaFunctions: 0 });
+  assert.deepEqual(described.openCounts, NOTHING_OPEN);
 
   // Every later call with the run's task tokens is unknown.
-  await expectFault(swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: decision.taskToken, decisions: [complete] })), 'UnknownResourceFault');
+  await expectFault(swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: decision.taskToken, decisions: [complete()] })), 'UnknownResourceFault');
   await expectFault(swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: activity.taskToken })), 'UnknownResourceFault');
   await expectFault(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: activity.taskToken, result: 'r' })), 'UnknownResourceFault');
   await expectFault(swf.send(new RespondActivityTaskFailedCommand({ taskToken: activity.taskToken, reason: 'r' })), 'UnknownResourceFault');
@@ -93,7 +98,7 @@ test('a poll never returns a task of a terminated run', async () => {
   await decide(swf, f, run, [scheduleActivity(f, 'queued')]);
   await swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, ...run, signalName: 'wake' }));
   // A scheduled decision task and a scheduled activity task wait on their lists.
-  const open = await describe(swf, f, run);
+  const open = await describeRun(swf, f, run);
   assert.equal(open.openCounts?.openDecisionTasks, 1);
   assert.equal(open.openCounts?.openActivityTasks, 1);
 
@@ -102,13 +107,8 @@ test('a poll never returns a task of a terminated run', async () => {
   assert.deepEqual(eventTypes(events).slice(-3), ['WorkflowExecutionSignaled', 'DecisionTaskScheduled', 'WorkflowExecutionTerminated']);
   assert.deepEqual(events.at(-1)?.workflowExecutionTerminatedEventAttributes, { childPolicy: 'ABANDON', cause: 'OPERATOR_INITIATED' });
 
-  const [decisionPoll, activityPoll] = await Promise.all([
-    swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } })),
-    swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList } })),
-  ]);
-  assert.equal(decisionPoll.taskToken, '');
-  assert.equal(activityPoll.taskToken, '');
-  assert.equal((await describe(swf, f, run)).executionInfo?.closeStatus, 'TERMINATED');
+  await Promise.all([expectNoDecisionTask(swf, f), expectNoActivityTask(swf, f)]);
+  assert.equal((await describeRun(swf, f, run)).executionInfo?.closeStatus, 'TERMINATED');
 });
 
 test('terminating an unknown run, or with invalid input, fails', async () => {
@@ -118,7 +118,7 @@ test('terminating an unknown run, or with invalid input, fails', async () => {
   await expectFault(terminate(run, { reason: 'r'.repeat(257) }), 'ValidationException');
   await expectFault(terminate(run, { childPolicy: 'SOMETIMES' as ChildPolicy }), 'ValidationException');
   await expectFault(terminate({ workflowId: run.workflowId, runId: 'not-its-run' }), 'UnknownResourceFault');
-  assert.equal((await describe(swf, f, run)).executionInfo?.executionStatus, 'OPEN');
+  assert.equal((await describeRun(swf, f, run)).executionInfo?.executionStatus, 'OPEN');
   await terminate(run);
   assert.deepEqual((await history(swf, f.domain, run)).at(-1)?.workflowExecutionTerminatedEventAttributes, { childPolicy: 'TERMINATE', cause: 'OPERATOR_INITIATED' });
 });
@@ -135,8 +135,8 @@ test('close statuses, open counts and the open/closed lists reflect cancel, term
   for (let i = 0; i < 3; i++) {
     const task = await takeDecisionTask(swf, g);
     const id = task.workflowExecution?.workflowId;
-    if (id === canceled.workflowId) await respond(swf, task.taskToken, [{ decisionType: 'CancelWorkflowExecution' }]);
-    else if (id === completed.workflowId) await respond(swf, task.taskToken, [complete]);
+    if (id === canceled.workflowId) await respond(swf, task.taskToken, [cancel()]);
+    else if (id === completed.workflowId) await respond(swf, task.taskToken, [complete()]);
     else await respond(swf, task.taskToken, []);
   }
   const filter = startTimeFilter();
@@ -162,12 +162,7 @@ test('close statuses, open counts and the open/closed lists reflect cancel, term
 async function parentWithChild(name: string, policy: ChildPolicy): Promise<{ parent: Run; child: Run; childTaskList: string }> {
   const parent = await startRun(swf, f, `${name}-parent`, { childPolicy: policy });
   const childTaskList = `${name}-child-tasks`;
-  await decide(swf, f, parent, [
-    {
-      decisionType: 'StartChildWorkflowExecution',
-      startChildWorkflowExecutionDecisionAttributes: { workflowType: f.workflowType, workflowId: `${name}-child`, taskList: { name: childTaskList }, childPolicy: 'ABANDON' },
-    },
-  ]);
+  await decide(swf, f, parent, [startChild(`${name}-child`, f.workflowType, { taskList: { name: childTaskList }, childPolicy: 'ABANDON' })]);
   const events = await history(swf, f.domain, parent);
   const started = events.find((e) => e.eventType === 'ChildWorkflowExecutionStarted')?.childWorkflowExecutionStartedEventAttributes;
   assert.ok(started?.workflowExecution?.runId, `child started: ${eventTypes(events).join(', ')}`);
@@ -185,8 +180,8 @@ test('child policy TERMINATE: terminating the parent terminates its open child, 
   const childEvents = await history(swf, f.domain, child);
   assert.deepEqual(eventTypes(childEvents), ['WorkflowExecutionStarted', 'DecisionTaskScheduled', 'WorkflowExecutionTerminated']);
   // The child's event names its own child policy.
-  assert.deepEqual(eventAt(childEvents, 3, 'WorkflowExecutionTerminated', 'workflowExecutionTerminatedEventAttributes'), { childPolicy: 'ABANDON', cause: 'CHILD_POLICY_APPLIED' });
-  assert.equal((await describe(swf, f, child)).executionInfo?.closeStatus, 'TERMINATED');
+  assert.deepEqual(attributesAt(childEvents, 3, 'WorkflowExecutionTerminated'), { childPolicy: 'ABANDON', cause: 'CHILD_POLICY_APPLIED' });
+  assert.equal((await describeRun(swf, f, child)).executionInfo?.closeStatus, 'TERMINATED');
   // The parent is closed: it records nothing about its child's end.
   assert.equal((await history(swf, f.domain, parent)).length, parentEvents.length);
 });
@@ -196,16 +191,16 @@ test('child policy REQUEST_CANCEL: the open child gets a cancel request naming t
   await terminate(parent);
   const childEvents = await history(swf, f.domain, child);
   assert.deepEqual(eventTypes(childEvents), ['WorkflowExecutionStarted', 'DecisionTaskScheduled', 'WorkflowExecutionCancelRequested']);
-  assert.deepEqual(eventAt(childEvents, 3, 'WorkflowExecutionCancelRequested', 'workflowExecutionCancelRequestedEventAttributes'), {
+  assert.deepEqual(attributesAt(childEvents, 3, 'WorkflowExecutionCancelRequested'), {
     externalWorkflowExecution: parent,
     cause: 'CHILD_POLICY_APPLIED',
   });
-  const described = await describe(swf, f, child);
+  const described = await describeRun(swf, f, child);
   assert.equal(described.executionInfo?.executionStatus, 'OPEN');
   assert.equal(described.executionInfo?.cancelRequested, true);
-  const task = await takeDecisionTask(swf, f, child, childTaskList);
-  await respond(swf, task.taskToken, [{ decisionType: 'CancelWorkflowExecution' }]);
-  assert.equal((await describe(swf, f, child)).executionInfo?.closeStatus, 'CANCELED');
+  const task = await takeDecisionTask(swf, f, { ...child, taskList: childTaskList });
+  await respond(swf, task.taskToken, [cancel()]);
+  assert.equal((await describeRun(swf, f, child)).executionInfo?.closeStatus, 'CANCELED');
 });
 
 test('child policy ABANDON, and the call overriding the execution policy, leave the child alone', async () => {
@@ -213,13 +208,13 @@ test('child policy ABANDON, and the call overriding the execution policy, leave 
   await terminate(parent, { childPolicy: 'ABANDON' });
   assert.deepEqual((await history(swf, f.domain, parent)).at(-1)?.workflowExecutionTerminatedEventAttributes, { childPolicy: 'ABANDON', cause: 'OPERATOR_INITIATED' });
   // The closed parent no longer counts the abandoned child as its open child.
-  assert.equal((await describe(swf, f, parent)).openCounts?.openChildWorkflowExecutions, 0);
+  assert.equal((await describeRun(swf, f, parent)).openCounts?.openChildWorkflowExecutions, 0);
   assert.deepEqual(eventTypes(await history(swf, f.domain, child)), ['WorkflowExecutionStarted', 'DecisionTaskScheduled']);
-  const described = await describe(swf, f, child);
+  const described = await describeRun(swf, f, child);
   assert.equal(described.executionInfo?.executionStatus, 'OPEN');
   assert.equal(described.executionInfo?.cancelRequested, false);
   assert.deepEqual(described.executionInfo?.parent, parent);
-  const task = await takeDecisionTask(swf, f, child, childTaskList);
-  await respond(swf, task.taskToken, [complete]);
-  assert.equal((await describe(swf, f, child)).executionInfo?.closeStatus, 'COMPLETED');
+  const task = await takeDecisionTask(swf, f, { ...child, taskList: childTaskList });
+  await respond(swf, task.taskToken, [complete()]);
+  assert.equal((await describeRun(swf, f, child)).executionInfo?.closeStatus, 'COMPLETED');
 });

@@ -8,101 +8,76 @@ import assert from 'node:assert/strict';
 import {
   CountPendingActivityTasksCommand,
   CountPendingDecisionTasksCommand,
-  DescribeWorkflowExecutionCommand,
-  PollForActivityTaskCommand,
   PollForDecisionTaskCommand,
   RespondActivityTaskCompletedCommand,
-  RespondDecisionTaskCompletedCommand,
   StartWorkflowExecutionCommand,
   type SWFClient,
 } from '@aws-sdk/client-swf';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TestServer } from '../helpers/server.js';
-import { describeEvents, eventTypes, faultOf, history, registerFixture, type Fixture } from '../helpers/swf.js';
+import { restartableServer } from '../helpers/setup.js';
+import { describeEvents, eventTypes, expectFault, history, registerFixture, type Fixture } from '../helpers/swf.js';
+import {
+  complete,
+  describeRun,
+  respond,
+  scheduleActivity,
+  startOn,
+  startRun,
+  startTimer,
+  takeActivityTask,
+  takeDecisionTask,
+  type Run,
+  type TakenDecisionTask,
+} from '../helpers/workflow.js';
 
-async function pollDecision(client: SWFClient, f: Fixture) {
-  const task = await client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity: 'decider' }));
-  assert.ok(task.taskToken, 'expected a decision task');
-  return task as typeof task & { taskToken: string };
-}
-
-async function pollActivity(client: SWFClient, f: Fixture) {
-  const task = await client.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList }, identity: 'worker' }));
-  assert.ok(task.taskToken, 'expected an activity task');
-  return task as typeof task & { taskToken: string };
-}
-
-/** A run of its own task list (`<workflowId>-list`), so its decision tasks come to no other poll. */
-async function startOn(client: SWFClient, f: Fixture, workflowId: string): Promise<{ workflowId: string; runId: string }> {
-  const { runId } = await client.send(
-    new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType, taskList: { name: `${workflowId}-list` } }),
-  );
-  return { workflowId, runId: runId as string };
-}
-
-/** Polls the task list of a run started with startOn, for up to ~2.5 s. */
-async function pollDecisionOn(client: SWFClient, f: Fixture, workflowId: string) {
+/** Polls the task list of a run started with startOn, for up to ~2.5 s (a timer may fire meanwhile). */
+async function pollDecisionOn(client: SWFClient, f: Fixture, run: Run & { taskList: string }): Promise<TakenDecisionTask> {
   for (let i = 0; i < 5; i++) {
-    const task = await client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: `${workflowId}-list` } }));
-    if (task.taskToken) return task as typeof task & { taskToken: string };
+    const task = await client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: run.taskList } }));
+    if (task.taskToken) return task as TakenDecisionTask;
   }
-  throw new Error(`no decision task for ${workflowId}`);
+  throw new Error(`no decision task for ${run.workflowId}`);
 }
 
-const scheduleActivity = (client: SWFClient, f: Fixture, taskToken: string, activityId: string) =>
-  client.send(
-    new RespondDecisionTaskCompletedCommand({
-      taskToken,
-      decisions: [{ decisionType: 'ScheduleActivityTask', scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId, input: activityId } }],
-    }),
-  );
+/** Takes the next decision task on the fixture's list and schedules one activity (its input: its id). */
+const scheduleOne = async (swf: SWFClient, f: Fixture, activityId: string) =>
+  respond(swf, (await takeDecisionTask(swf, f)).taskToken, [scheduleActivity(f, activityId, { input: activityId })]);
 
 test('a restart in the middle of a workflow: the workflow finishes, history intact, ids continuing', async (t) => {
-  const first = await TestServer.start();
-  let current = first;
-  t.after(() => current.dispose());
-  let swf = first.client();
+  const node = await restartableServer(t);
+  let swf = node.swf;
   const f = await registerFixture(swf);
-  const { runId } = await swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'survivor', workflowType: f.workflowType, input: 'x' }));
-  const execution = { workflowId: 'survivor', runId: runId as string };
-  await scheduleActivity(swf, f, (await pollDecision(swf, f)).taskToken, 'a1');
-  const activity = await pollActivity(swf, f); // started before the stop, finished after it
+  const execution = await startRun(swf, f, 'survivor', { input: 'x' });
+  await scheduleOne(swf, f, 'a1');
+  const activity = await takeActivityTask(swf, f); // started before the stop, finished after it
   const before = await history(swf, f.domain, execution);
   assert.equal(before.length, 6);
   // Two more runs, each on a task list of its own: one holds a started decision task across
   // the restart, the other a 1 s timer that falls due while no server runs.
   const holder = await startOn(swf, f, 'holder');
-  const holderTask = await pollDecisionOn(swf, f, 'holder');
+  const holderTask = await pollDecisionOn(swf, f, holder);
   const sleeper = await startOn(swf, f, 'sleeper');
-  await swf.send(
-    new RespondDecisionTaskCompletedCommand({
-      taskToken: (await pollDecisionOn(swf, f, 'sleeper')).taskToken,
-      decisions: [{ decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 'nap', startToFireTimeout: '1' } }],
-    }),
-  );
+  await respond(swf, (await pollDecisionOn(swf, f, sleeper)).taskToken, [startTimer('nap', '1')]);
 
-  await first.stop();
+  await node.server.stop();
   await sleep(1_100);
-  current = await first.restart();
-  swf = current.client();
+  swf = await node.restart();
 
   // The overdue timer fired as the server came back, with nobody calling.
-  const woken = await pollDecisionOn(swf, f, 'sleeper');
-  assert.deepEqual(woken.workflowExecution, sleeper);
+  const woken = await pollDecisionOn(swf, f, sleeper);
+  assert.deepEqual(woken.workflowExecution, { workflowId: sleeper.workflowId, runId: sleeper.runId });
   assert.deepEqual(eventTypes(woken.events ?? []).slice(3), ['DecisionTaskCompleted', 'TimerStarted', 'TimerFired', 'DecisionTaskScheduled', 'DecisionTaskStarted']);
   // A decision token handed out before the restart is still good.
-  await swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: holderTask.taskToken, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] }));
+  await respond(swf, holderTask.taskToken, [complete()]);
   assert.equal(eventTypes(await history(swf, f.domain, holder)).at(-1), 'WorkflowExecutionCompleted');
 
   assert.deepEqual(await history(swf, f.domain, execution), before, 'history survives as it was');
   // The worker's token from before the restart still names its task.
   await swf.send(new RespondActivityTaskCompletedCommand({ taskToken: activity.taskToken, result: 'r1' }));
-  const decision = await pollDecision(swf, f);
+  const decision = await takeDecisionTask(swf, f);
   assert.equal(decision.startedEventId, 9);
   assert.equal(decision.previousStartedEventId, 3);
-  await swf.send(
-    new RespondDecisionTaskCompletedCommand({ taskToken: decision.taskToken, decisions: [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: 'done' } }] }),
-  );
+  await respond(swf, decision.taskToken, [complete('done')]);
   const after = await history(swf, f.domain, execution);
   assert.deepEqual(after.slice(0, 6), before);
   assert.deepEqual(after.map((e) => e.eventId), after.map((_, i) => i + 1));
@@ -113,15 +88,13 @@ test('a restart in the middle of a workflow: the workflow finishes, history inta
     ['DecisionTaskCompleted', { scheduledEventId: 8, startedEventId: 9 }],
     ['WorkflowExecutionCompleted', { result: 'done', decisionTaskCompletedEventId: 10 }],
   ]);
-  const described = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+  const described = await describeRun(swf, f, execution);
   assert.equal(described.executionInfo?.closeStatus, 'COMPLETED');
 });
 
 test('kill -9 right after acknowledged calls loses none of them', async (t) => {
-  const first = await TestServer.start();
-  let current = first;
-  t.after(() => current.dispose());
-  let swf = first.client();
+  const node = await restartableServer(t);
+  let swf = node.swf;
   const f = await registerFixture(swf);
   // Twenty starts, all in flight at once.
   const runs = await Promise.all(
@@ -131,20 +104,19 @@ test('kill -9 right after acknowledged calls loses none of them', async (t) => {
     }),
   );
   // Five runs go one step further: an activity scheduled, started and completed.
-  for (let i = 0; i < 5; i++) await scheduleActivity(swf, f, (await pollDecision(swf, f)).taskToken, `act-${i}`);
+  for (let i = 0; i < 5; i++) await scheduleOne(swf, f, `act-${i}`);
   const activities = [];
-  for (let i = 0; i < 5; i++) activities.push(await pollActivity(swf, f));
+  for (let i = 0; i < 5; i++) activities.push(await takeActivityTask(swf, f));
   // The last acknowledged changes, all at once, and the kill the moment they are answered.
   const [{ runId: lastRunId }] = await Promise.all([
     swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'wf-last', workflowType: f.workflowType })),
     ...activities.map((a) => swf.send(new RespondActivityTaskCompletedCommand({ taskToken: a.taskToken, result: `done-${a.activityId}` }))),
   ]);
-  await first.kill9();
+  await node.server.kill9();
 
-  current = await first.restart();
-  swf = current.client();
+  swf = await node.restart();
   for (const run of [...runs, { workflowId: 'wf-last', runId: lastRunId as string }]) {
-    const described = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution: run }));
+    const described = await describeRun(swf, f, run);
     assert.equal(described.executionInfo?.executionStatus, 'OPEN', run.workflowId);
   }
   for (const a of activities) {
@@ -160,9 +132,7 @@ test('kill -9 right after acknowledged calls loses none of them', async (t) => {
   const pendingActivities = await swf.send(new CountPendingActivityTasksCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }));
   assert.equal(pendingActivities.count, 0);
   // So did the uniqueness of open workflow ids.
-  const duplicate = await faultOf(swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'wf-0', workflowType: f.workflowType })));
-  assert.equal(duplicate.name, 'WorkflowExecutionAlreadyStartedFault');
+  await expectFault(swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'wf-0', workflowType: f.workflowType })), 'WorkflowExecutionAlreadyStartedFault');
   // Completed activity tokens stay dead.
-  const reused = await faultOf(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: activities[0]?.taskToken })));
-  assert.equal(reused.name, 'UnknownResourceFault');
+  await expectFault(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: activities[0]?.taskToken })), 'UnknownResourceFault');
 });

@@ -30,40 +30,15 @@ import {
   StartWorkflowExecutionCommand,
   UndeprecateDomainCommand,
   UndeprecateWorkflowTypeCommand,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { eventTypes, faultOf, history, registerFixture, uniqueName, type Fixture } from '../helpers/swf.js';
+import { serverForFile } from '../helpers/setup.js';
+import { eventTypes, expectFault, history, registerFixture, uniqueName, type Fixture } from '../helpers/swf.js';
+import { complete, respond, scheduleActivity, startRun, takeActivityTask, takeDecisionTask } from '../helpers/workflow.js';
 
-const server = await TestServer.start();
-test.after(() => server.dispose());
-const swf = server.client();
+const { server, swf } = await serverForFile();
 
-async function expectFault(call: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
-  const err = await faultOf(call);
-  assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
-  assert.equal(err.$metadata?.httpStatusCode, 400);
-  if (typeof message === 'string') assert.equal(err.message, message);
-  else if (message) assert.match(err.message, message);
-}
-
-async function startRun(client: SWFClient, f: Fixture, workflowId: string): Promise<{ workflowId: string; runId: string }> {
-  const { runId } = await client.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType }));
-  assert.ok(runId);
-  return { workflowId, runId };
-}
-
-async function pollDecisionToken(f: Fixture): Promise<string> {
-  const task = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } }));
-  assert.ok(task.taskToken);
-  return task.taskToken;
-}
-
-async function pollActivityToken(f: Fixture): Promise<string> {
-  const task = await swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }));
-  assert.ok(task.taskToken);
-  return task.taskToken;
-}
+const pollDecisionToken = async (f: Fixture): Promise<string> => (await takeDecisionTask(swf, f)).taskToken;
+const pollActivityToken = async (f: Fixture): Promise<string> => (await takeActivityTask(swf, f)).taskToken;
 
 test('UnknownResourceFault: unknown domain, type and execution', async () => {
   const f = await registerFixture(swf);
@@ -119,15 +94,7 @@ test('UnknownResourceFault: forged tokens, tokens of the wrong kind, reused and 
   const decisionToken = await pollDecisionToken(f);
   // A decision token is no activity token.
   await expectFault(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: decisionToken })), 'UnknownResourceFault');
-  await swf.send(
-    new RespondDecisionTaskCompletedCommand({
-      taskToken: decisionToken,
-      decisions: ['first', 'second'].map((activityId) => ({
-        decisionType: 'ScheduleActivityTask' as const,
-        scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId },
-      })),
-    }),
-  );
+  await respond(swf, decisionToken, ['first', 'second'].map((activityId) => scheduleActivity(f, activityId)));
   // A decision token used twice.
   await expectFault(swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: decisionToken, decisions: [] })), 'UnknownResourceFault');
 
@@ -142,7 +109,7 @@ test('UnknownResourceFault: forged tokens, tokens of the wrong kind, reused and 
 
   // The run closes while `first` is still out: its token dies with the run.
   const closing = await pollDecisionToken(f);
-  await swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: closing, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] }));
+  await respond(swf, closing, [complete()]);
   await expectFault(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: first, result: 'late' })), 'UnknownResourceFault');
   await expectFault(swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: first })), 'UnknownResourceFault');
   await expectFault(swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: closing, decisions: [] })), 'UnknownResourceFault');
@@ -258,7 +225,7 @@ test('WorkflowExecutionAlreadyStartedFault while the id is open; the id is reusa
   const g = await registerFixture(swf);
   await startRun(swf, g, 'unique');
 
-  await swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: await pollDecisionToken(f), decisions: [{ decisionType: 'CompleteWorkflowExecution' }] }));
+  await respond(swf, await pollDecisionToken(f), [complete()]);
   const second = await startRun(swf, f, 'unique');
   assert.notEqual(second.runId, first.runId);
   const old = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution: first }));
@@ -331,19 +298,16 @@ test('ValidationException: missing member, bad enum, too long, close decision no
   );
   // The rejected answers changed nothing: the task is still the decider's to answer.
   assert.deepEqual(eventTypes(await history(swf, f.domain, run)), ['WorkflowExecutionStarted', 'DecisionTaskScheduled', 'DecisionTaskStarted']);
-  await swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: token, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] }));
+  await respond(swf, token, [complete()]);
   assert.equal(eventTypes(await history(swf, f.domain, run)).at(-1), 'WorkflowExecutionCompleted');
 });
 
 test('a continue-as-new decision may ask for no execution timeout (NONE), unlike a start', async () => {
   const f = await registerFixture(swf);
   const run = await startRun(swf, f, 'endless');
-  await swf.send(
-    new RespondDecisionTaskCompletedCommand({
-      taskToken: await pollDecisionToken(f),
-      decisions: [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: { executionStartToCloseTimeout: 'NONE' } }],
-    }),
-  );
+  await respond(swf, await pollDecisionToken(f), [
+    { decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: { executionStartToCloseTimeout: 'NONE' } },
+  ]);
   const events = await history(swf, f.domain, run);
   assert.equal(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.executionStartToCloseTimeout, 'NONE');
 });

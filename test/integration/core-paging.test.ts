@@ -17,18 +17,16 @@ import {
   RegisterActivityTypeCommand,
   RegisterDomainCommand,
   RegisterWorkflowTypeCommand,
-  RespondDecisionTaskCompletedCommand,
   StartWorkflowExecutionCommand,
   type HistoryEvent,
   type RegistrationStatus,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { eventTypes, faultOf, history, registerFixture, type Fixture } from '../helpers/swf.js';
+import { serverForFile } from '../helpers/setup.js';
+import { eventTypes, expectFault, history, registerFixture, type Fixture } from '../helpers/swf.js';
+import { complete, respond, startRun, startTimer, takeDecisionTask, type Run } from '../helpers/workflow.js';
 
 // A server of its own: ListDomains sees every domain on the server.
-const server = await TestServer.start();
-test.after(() => server.dispose());
-const swf = server.client();
+const { swf } = await serverForFile();
 
 /** Follows nextPageToken to the end; returns each page's items. */
 async function allPages<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[][]> {
@@ -61,8 +59,7 @@ test('ListDomains pages by name, forward and reverse, per registration status', 
   const all = await swf.send(new ListDomainsCommand({ registrationStatus: 'REGISTERED' }));
   assert.equal(all.domainInfos?.length, 4);
   assert.equal(all.nextPageToken, undefined);
-  const bad = await faultOf(swf.send(new ListDomainsCommand({ registrationStatus: 'REGISTERED', nextPageToken: 'not-a-token' })));
-  assert.equal(bad.name, 'ValidationException');
+  await expectFault(swf.send(new ListDomainsCommand({ registrationStatus: 'REGISTERED', nextPageToken: 'not-a-token' })), 'ValidationException');
 });
 
 test('ListWorkflowTypes and ListActivityTypes: page size, tokens, reverse order, name and status filters', async () => {
@@ -101,19 +98,13 @@ test('ListWorkflowTypes and ListActivityTypes: page size, tokens, reverse order,
 });
 
 /** A run whose second decision task sees 12 events: 5 markers recorded by the first one. */
-async function runWithLongHistory(f: Fixture, workflowId: string): Promise<{ execution: { workflowId: string; runId: string } }> {
-  const { runId } = await swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType }));
-  const first = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } }));
-  await swf.send(
-    new RespondDecisionTaskCompletedCommand({
-      taskToken: first.taskToken,
-      decisions: [
-        ...[1, 2, 3, 4, 5].map((i) => ({ decisionType: 'RecordMarker' as const, recordMarkerDecisionAttributes: { markerName: `m${i}` } })),
-        { decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 'now', startToFireTimeout: '0' } },
-      ],
-    }),
-  );
-  return { execution: { workflowId, runId: runId as string } };
+async function runWithLongHistory(f: Fixture, workflowId: string): Promise<{ execution: Run }> {
+  const execution = await startRun(swf, f, workflowId);
+  await respond(swf, (await takeDecisionTask(swf, f, execution)).taskToken, [
+    ...[1, 2, 3, 4, 5].map((i) => ({ decisionType: 'RecordMarker' as const, recordMarkerDecisionAttributes: { markerName: `m${i}` } })),
+    startTimer('now', '0'),
+  ]);
+  return { execution };
 }
 
 /** Polls until the second decision task (scheduled when the 0 s timer fires) is handed out. */
@@ -183,7 +174,7 @@ test('PollForDecisionTask pages: the token brings the next page of the SAME task
   const empty = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } }));
   assert.equal(empty.taskToken, '');
 
-  await swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken, decisions: [{ decisionType: 'CompleteWorkflowExecution' }] }));
+  await respond(swf, task.taskToken, [complete()]);
   assert.equal(eventTypes(await history(swf, f.domain, execution)).at(-1), 'WorkflowExecutionCompleted');
 });
 
@@ -212,16 +203,16 @@ test('a decision page token is no history token, and names only runs of its doma
   const { execution } = await runWithLongHistory(f, 'tokens-apart');
   const task = await pollSecondTask(f, { maximumPageSize: 2 });
   assert.ok(task.nextPageToken);
-  const misuse = await faultOf(
+  await expectFault(
     swf.send(new GetWorkflowExecutionHistoryCommand({ domain: f.domain, execution, maximumPageSize: 2, nextPageToken: task.nextPageToken })),
+    'ValidationException',
   );
-  assert.equal(misuse.name, 'ValidationException');
   // The same token presented on another domain reads nothing of this run.
   const g = await registerFixture(swf);
-  const elsewhere = await faultOf(
+  await expectFault(
     swf.send(new PollForDecisionTaskCommand({ domain: g.domain, taskList: { name: f.taskList }, maximumPageSize: 2, nextPageToken: task.nextPageToken })),
+    'ValidationException',
   );
-  assert.equal(elsewhere.name, 'ValidationException');
 });
 
 test('decision page tokens stay valid page tokens (≤ 2048 characters) with the longest non-ASCII names', async () => {

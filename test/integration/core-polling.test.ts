@@ -5,50 +5,32 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  PollForActivityTaskCommand,
-  PollForDecisionTaskCommand,
-  RespondDecisionTaskCompletedCommand,
-  StartWorkflowExecutionCommand,
-  type SWFClient,
-} from '@aws-sdk/client-swf';
+import { PollForActivityTaskCommand, PollForDecisionTaskCommand, type SWFClient } from '@aws-sdk/client-swf';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TestServer } from '../helpers/server.js';
+import { serverForFile } from '../helpers/setup.js';
 import { eventTypes, history, registerFixture, type Fixture } from '../helpers/swf.js';
+import { respond, scheduleActivity, startRun } from '../helpers/workflow.js';
 
 const LONG_POLL_MS = 20_000;
 // `slow` holds empty polls for 20 s: any poll that answers within a few seconds was woken.
-const [slow, fast] = await Promise.all([TestServer.start({ pollTimeoutMs: LONG_POLL_MS }), TestServer.start({ pollTimeoutMs: 500 })]);
-test.after(() => Promise.all([slow.dispose(), fast.dispose()]));
+const [slow, fast] = await Promise.all([serverForFile({ pollTimeoutMs: LONG_POLL_MS }), serverForFile({ pollTimeoutMs: 500 })]);
 
 const pollDecision = (client: SWFClient, f: Fixture, abortSignal?: AbortSignal) =>
   client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity: 'decider' }), { abortSignal });
 const pollActivity = (client: SWFClient, f: Fixture, abortSignal?: AbortSignal) =>
   client.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList }, identity: 'worker' }), { abortSignal });
 
-async function start(client: SWFClient, f: Fixture, workflowId: string): Promise<{ workflowId: string; runId: string }> {
-  const { runId } = await client.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType }));
-  return { workflowId, runId: runId as string };
-}
-
-const scheduleActivity = (client: SWFClient, f: Fixture, taskToken: string, activityId: string) =>
-  client.send(
-    new RespondDecisionTaskCompletedCommand({
-      taskToken,
-      decisions: [{ decisionType: 'ScheduleActivityTask', scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId } }],
-    }),
-  );
 
 /** Settles with the error of a poll that was aborted (or the server that went away). */
 const swallow = (p: Promise<unknown>): Promise<unknown> => p.catch((err: unknown) => err);
 
 test('a waiting decision poll answers as soon as a workflow starts', async () => {
-  const swf = slow.client();
+  const swf = slow.server.client();
   const f = await registerFixture(swf);
   const began = Date.now();
   const poll = pollDecision(swf, f);
   await sleep(300); // the poll is waiting by now
-  const run = await start(swf, f, 'wake-me');
+  const run = await startRun(swf, f, 'wake-me');
   const startedAt = Date.now();
   const task = await poll;
   assert.ok(Date.now() - startedAt < 2_000, `answered ${Date.now() - startedAt} ms after the start`);
@@ -58,14 +40,14 @@ test('a waiting decision poll answers as soon as a workflow starts', async () =>
 });
 
 test('a waiting activity poll answers as soon as the activity is scheduled', async () => {
-  const swf = slow.client();
+  const swf = slow.server.client();
   const f = await registerFixture(swf);
-  await start(swf, f, 'wake-worker');
+  await startRun(swf, f, 'wake-worker');
   const decision = await pollDecision(swf, f);
   const poll = pollActivity(swf, f);
   await sleep(300);
   const scheduledAt = Date.now();
-  await scheduleActivity(swf, f, decision.taskToken as string, 'act');
+  await respond(swf, decision.taskToken as string, [scheduleActivity(f, 'act')]);
   const task = await poll;
   assert.ok(Date.now() - scheduledAt < 2_000, `answered ${Date.now() - scheduledAt} ms after scheduling`);
   assert.equal(task.activityId, 'act');
@@ -73,7 +55,7 @@ test('a waiting activity poll answers as soon as the activity is scheduled', asy
 });
 
 test('an empty poll answers taskToken "" after the configured timeout', async () => {
-  const swf = fast.client();
+  const swf = fast.server.client();
   const f = await registerFixture(swf);
   let began = Date.now();
   const decision = await pollDecision(swf, f);
@@ -93,9 +75,9 @@ test('an empty poll answers taskToken "" after the configured timeout', async ()
 });
 
 test('concurrent pollers never get the same task', async () => {
-  const swf = fast.client();
+  const swf = fast.server.client();
   const f = await registerFixture(swf);
-  const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => start(swf, f, `race-${i}`)));
+  const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => startRun(swf, f, `race-${i}`)));
   const tasks = await Promise.all(Array.from({ length: 11 }, () => pollDecision(swf, f)));
   const handed = tasks.filter((t) => t.taskToken);
   assert.equal(handed.length, 8);
@@ -109,27 +91,19 @@ test('concurrent pollers never get the same task', async () => {
   // The same for activity tasks: one run schedules six, eight workers race for them.
   const first = handed[0];
   assert.ok(first?.taskToken);
-  await swf.send(
-    new RespondDecisionTaskCompletedCommand({
-      taskToken: first.taskToken,
-      decisions: Array.from({ length: 6 }, (_, i) => ({
-        decisionType: 'ScheduleActivityTask' as const,
-        scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId: `job-${i}` },
-      })),
-    }),
-  );
+  await respond(swf, first.taskToken, Array.from({ length: 6 }, (_, i) => scheduleActivity(f, `job-${i}`)));
   const jobs = (await Promise.all(Array.from({ length: 8 }, () => pollActivity(swf, f)))).filter((t) => t.taskToken);
   assert.deepEqual(jobs.map((t) => t.activityId).sort(), ['job-0', 'job-1', 'job-2', 'job-3', 'job-4', 'job-5']);
   assert.equal(new Set(jobs.map((t) => t.taskToken)).size, 6);
 });
 
 test('pollers already waiting share out new tasks one each', async () => {
-  const swf = slow.client();
+  const swf = slow.server.client();
   const f = await registerFixture(swf);
   const controllers = Array.from({ length: 4 }, () => new AbortController());
   const polls = controllers.map((c) => pollDecision(swf, f, c.signal).then((task) => ({ task, controller: c })));
   await sleep(300);
-  await Promise.all([start(swf, f, 'shared-1'), start(swf, f, 'shared-2')]);
+  await Promise.all([startRun(swf, f, 'shared-1'), startRun(swf, f, 'shared-2')]);
   const first = await Promise.race(polls);
   const pending = polls.filter((_, i) => controllers[i] !== first.controller);
   const second = await Promise.race(pending);
@@ -142,7 +116,7 @@ test('pollers already waiting share out new tasks one each', async () => {
 });
 
 test('a decision poll aborted by its client does not take the task that arrives next', async () => {
-  const swf = slow.client();
+  const swf = slow.server.client();
   const f = await registerFixture(swf);
   const controller = new AbortController();
   const abandoned = swallow(pollDecision(swf, f, controller.signal));
@@ -152,7 +126,7 @@ test('a decision poll aborted by its client does not take the task that arrives 
   assert.ok(outcome instanceof Error && /abort/i.test(outcome.name), `the SDK call ended with ${String(outcome)}`);
   await sleep(200); // the server sees the connection close
 
-  const run = await start(swf, f, 'not-lost');
+  const run = await startRun(swf, f, 'not-lost');
   const began = Date.now();
   const task = await pollDecision(swf, f);
   assert.ok(Date.now() - began < 2_000, 'the task waited for the abandoned poll');
@@ -162,9 +136,9 @@ test('a decision poll aborted by its client does not take the task that arrives 
 });
 
 test('an activity poll aborted by its client does not take the activity scheduled next', async () => {
-  const swf = slow.client();
+  const swf = slow.server.client();
   const f = await registerFixture(swf);
-  const run = await start(swf, f, 'activity-not-lost');
+  const run = await startRun(swf, f, 'activity-not-lost');
   const decision = await pollDecision(swf, f);
   const controller = new AbortController();
   const abandoned = swallow(pollActivity(swf, f, controller.signal));
@@ -173,7 +147,7 @@ test('an activity poll aborted by its client does not take the activity schedule
   await abandoned;
   await sleep(200);
 
-  await scheduleActivity(swf, f, decision.taskToken as string, 'kept');
+  await respond(swf, decision.taskToken as string, [scheduleActivity(f, 'kept')]);
   const task = await pollActivity(swf, f);
   assert.equal(task.activityId, 'kept');
   assert.equal(task.startedEventId, 6);

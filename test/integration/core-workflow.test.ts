@@ -8,55 +8,37 @@ import assert from 'node:assert/strict';
 import {
   CountPendingActivityTasksCommand,
   CountPendingDecisionTasksCommand,
-  DescribeWorkflowExecutionCommand,
-  PollForActivityTaskCommand,
   PollForDecisionTaskCommand,
   RespondActivityTaskCompletedCommand,
   RespondActivityTaskFailedCommand,
-  RespondDecisionTaskCompletedCommand,
-  StartWorkflowExecutionCommand,
-  type Decision,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
+import { serverForFile } from '../helpers/setup.js';
 import { describeEvents, eventTypes, history, registerFixture, type Fixture } from '../helpers/swf.js';
+import {
+  cancelTimer,
+  complete,
+  describeRun,
+  expectNoDecisionTask,
+  fail,
+  NOTHING_OPEN,
+  respond,
+  scheduleActivity,
+  startRun,
+  startTimer,
+  takeActivityTask,
+  takeDecisionTask,
+  type TakenDecisionTask,
+} from '../helpers/workflow.js';
 
-const server = await TestServer.start();
-test.after(() => server.dispose());
-const swf = server.client();
-
-async function pollDecision(client: SWFClient, f: Fixture, identity = 'decider') {
-  const task = await client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity }));
-  assert.ok(task.taskToken, 'expected a decision task');
-  return task as typeof task & { taskToken: string };
-}
-
-async function pollActivity(client: SWFClient, f: Fixture, identity = 'worker') {
-  const task = await client.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList }, identity }));
-  assert.ok(task.taskToken, 'expected an activity task');
-  return task as typeof task & { taskToken: string };
-}
-
-const decide = (client: SWFClient, taskToken: string, decisions: Decision[], executionContext?: string) =>
-  client.send(new RespondDecisionTaskCompletedCommand({ taskToken, decisions, ...(executionContext !== undefined ? { executionContext } : {}) }));
-
-const schedule = (f: Fixture, activityId: string, input: string): Decision => ({
-  decisionType: 'ScheduleActivityTask',
-  scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId, input },
-});
+const { swf } = await serverForFile();
 
 const DECISION_SCHEDULED = (f: Fixture): [string, unknown] => ['DecisionTaskScheduled', { taskList: { name: f.taskList }, startToCloseTimeout: '60' }];
 
 test('three sequential activities: every event, its attributes and the ids that link them', async () => {
   const f = await registerFixture(swf);
-  const workflowId = 'three-steps';
-  const { runId } = await swf.send(
-    new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType, input: 'order-1', tagList: ['vip'] }),
-  );
-  assert.ok(runId);
-  const execution = { workflowId, runId };
+  const execution = await startRun(swf, f, 'three-steps', { input: 'order-1', tagList: ['vip'] });
 
-  let decisionTask = await pollDecision(swf, f);
+  let decisionTask = await takeDecisionTask(swf, f);
   assert.equal(decisionTask.startedEventId, 3);
   assert.equal(decisionTask.previousStartedEventId, 0);
   assert.deepEqual(decisionTask.workflowExecution, execution);
@@ -67,20 +49,20 @@ test('three sequential activities: every event, its attributes and the ids that 
   for (const step of [1, 2, 3]) {
     assert.equal(decisionTask.previousStartedEventId, previousStarted);
     previousStarted = decisionTask.startedEventId ?? -1;
-    await decide(swf, decisionTask.taskToken, [schedule(f, `step-${step}`, `in-${step}`)], `ctx-${step}`);
-    const activity = await pollActivity(swf, f, `worker-${step}`);
+    await respond(swf, decisionTask.taskToken, [scheduleActivity(f, `step-${step}`, { input: `in-${step}` })], { executionContext: `ctx-${step}` });
+    const activity = await takeActivityTask(swf, f, `step-${step}`, `worker-${step}`);
     assert.equal(activity.activityId, `step-${step}`);
     assert.equal(activity.input, `in-${step}`);
     assert.deepEqual(activity.activityType, f.activityType);
     assert.deepEqual(activity.workflowExecution, execution);
     assert.equal(activity.startedEventId, 6 * step);
     await swf.send(new RespondActivityTaskCompletedCommand({ taskToken: activity.taskToken, result: `out-${step}` }));
-    decisionTask = await pollDecision(swf, f, `decider-${step}`);
+    decisionTask = await takeDecisionTask(swf, f, f.taskList, `decider-${step}`);
     assert.equal(decisionTask.startedEventId, 6 * step + 3);
     // The decider sees the whole history up to its task's start.
     assert.equal(decisionTask.events?.length, 6 * step + 3);
   }
-  await decide(swf, decisionTask.taskToken, [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: 'shipped' } }]);
+  await respond(swf, decisionTask.taskToken, [complete('shipped')]);
 
   const events = await history(swf, f.domain, execution);
   assert.deepEqual(events.map((e) => e.eventId), events.map((_, i) => i + 1));
@@ -133,33 +115,32 @@ test('three sequential activities: every event, its attributes and the ids that 
   const times = events.map((e) => e.eventTimestamp?.getTime() ?? 0);
   assert.deepEqual(times, [...times].sort((a, b) => a - b));
 
-  const described = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+  const described = await describeRun(swf, f, execution);
   assert.equal(described.executionInfo?.executionStatus, 'CLOSED');
   assert.equal(described.executionInfo?.closeStatus, 'COMPLETED');
   assert.ok((described.executionInfo?.closeTimestamp?.getTime() ?? 0) >= (described.executionInfo?.startTimestamp?.getTime() ?? Infinity));
   assert.equal(described.latestExecutionContext, 'ctx-3');
-  assert.deepEqual(described.openCounts, { openActivityTasks: 0, openDecisionTasks: 0, openTimers: 0, openChildWorkflowExecutions: 0, openLambdaFunctions: 0 });
+  assert.deepEqual(described.openCounts, NOTHING_OPEN);
 });
 
 test('a timer fires by itself on the real clock; CancelTimer cancels another', async () => {
   const f = await registerFixture(swf);
-  const { runId } = await swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'timers', workflowType: f.workflowType }));
-  const execution = { workflowId: 'timers', runId: runId as string };
-  const first = await pollDecision(swf, f);
-  await decide(swf, first.taskToken, [
+  const execution = await startRun(swf, f, 'timers');
+  const first = await takeDecisionTask(swf, f);
+  await respond(swf, first.taskToken, [
     { decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 'short', startToFireTimeout: '1', control: 'c1' } },
-    { decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 'long', startToFireTimeout: '3600' } },
+    startTimer('long', '3600'),
   ]);
   const armedAt = Date.now();
-  const during = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+  const during = await describeRun(swf, f, execution);
   assert.equal(during.openCounts?.openTimers, 2);
   assert.equal(during.openCounts?.openDecisionTasks, 0);
 
   // Nobody calls anything: the timer service alone must fire it. Polls are 500 ms here.
-  let second: Awaited<ReturnType<typeof pollDecision>> | undefined;
+  let second: TakenDecisionTask | undefined;
   while (!second && Date.now() - armedAt < 5_000) {
     const task = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } }));
-    if (task.taskToken) second = task as typeof task & { taskToken: string };
+    if (task.taskToken) second = task as TakenDecisionTask;
   }
   assert.ok(second, 'the 1 s timer did not fire within 5 s');
   assert.ok(Date.now() - armedAt >= 900, 'the timer fired early');
@@ -169,10 +150,7 @@ test('a timer fires by itself on the real clock; CancelTimer cancels another', a
   const waited = (fired?.eventTimestamp?.getTime() ?? 0) - (started?.eventTimestamp?.getTime() ?? 0);
   assert.ok(waited >= 1_000 && waited < 4_000, `TimerFired came ${waited} ms after TimerStarted`);
 
-  await decide(swf, second.taskToken, [
-    { decisionType: 'CancelTimer', cancelTimerDecisionAttributes: { timerId: 'long' } },
-    { decisionType: 'CompleteWorkflowExecution' },
-  ]);
+  await respond(swf, second.taskToken, [cancelTimer('long'), complete()]);
   assert.deepEqual(describeEvents(await history(swf, f.domain, execution)).slice(3), [
     ['DecisionTaskCompleted', { scheduledEventId: 2, startedEventId: 3 }],
     ['TimerStarted', { timerId: 'short', control: 'c1', startToFireTimeout: '1', decisionTaskCompletedEventId: 4 }],
@@ -188,52 +166,52 @@ test('a timer fires by itself on the real clock; CancelTimer cancels another', a
 
 test('a failing activity: ActivityTaskFailed carries reason and details, and the run fails with them', async () => {
   const f = await registerFixture(swf);
-  const { runId } = await swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'failing', workflowType: f.workflowType }));
-  const execution = { workflowId: 'failing', runId: runId as string };
-  await decide(swf, (await pollDecision(swf, f)).taskToken, [schedule(f, 'charge', 'card')]);
-  const activity = await pollActivity(swf, f);
+  const execution = await startRun(swf, f, 'failing');
+  await respond(swf, (await takeDecisionTask(swf, f)).taskToken, [scheduleActivity(f, 'charge', { input: 'card' })]);
+  const activity = await takeActivityTask(swf, f);
   await swf.send(new RespondActivityTaskFailedCommand({ taskToken: activity.taskToken, reason: 'card declined', details: 'code 51' }));
-  const next = await pollDecision(swf, f);
+  const next = await takeDecisionTask(swf, f);
   const failed = next.events?.find((e) => e.eventType === 'ActivityTaskFailed');
   assert.deepEqual(failed?.activityTaskFailedEventAttributes, { reason: 'card declined', details: 'code 51', scheduledEventId: 5, startedEventId: 6 });
-  await decide(swf, next.taskToken, [
-    { decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'payment', details: 'card declined' } },
-  ]);
+  await respond(swf, next.taskToken, [fail('payment', 'card declined')]);
   const events = await history(swf, f.domain, execution);
   assert.deepEqual(describeEvents(events).at(-1), ['WorkflowExecutionFailed', { reason: 'payment', details: 'card declined', decisionTaskCompletedEventId: 10 }]);
-  const described = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+  const described = await describeRun(swf, f, execution);
   assert.equal(described.executionInfo?.closeStatus, 'FAILED');
 });
 
 test('events during a started decision task: one new task after it closes; a close decision fails UNHANDLED_DECISION', async () => {
   const f = await registerFixture(swf);
-  const { runId } = await swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'busy', workflowType: f.workflowType }));
-  const execution = { workflowId: 'busy', runId: runId as string };
+  const execution = await startRun(swf, f, 'busy');
   const countDecisions = async () =>
     (await swf.send(new CountPendingDecisionTasksCommand({ domain: f.domain, taskList: { name: f.taskList } }))).count;
   const countActivities = async () =>
     (await swf.send(new CountPendingActivityTasksCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }))).count;
 
   assert.equal(await countDecisions(), 1);
-  await decide(swf, (await pollDecision(swf, f)).taskToken, [schedule(f, 'a', '1'), schedule(f, 'b', '2'), schedule(f, 'c', '3')]);
+  await respond(swf, (await takeDecisionTask(swf, f)).taskToken, [
+    scheduleActivity(f, 'a', { input: '1' }),
+    scheduleActivity(f, 'b', { input: '2' }),
+    scheduleActivity(f, 'c', { input: '3' }),
+  ]);
   assert.equal(await countDecisions(), 0);
   assert.equal(await countActivities(), 3);
-  const a = await pollActivity(swf, f);
-  const b = await pollActivity(swf, f);
-  const c = await pollActivity(swf, f);
+  const a = await takeActivityTask(swf, f);
+  const b = await takeActivityTask(swf, f);
+  const c = await takeActivityTask(swf, f);
   assert.deepEqual([a.activityId, b.activityId, c.activityId], ['a', 'b', 'c']);
   assert.equal(await countActivities(), 0);
 
   await swf.send(new RespondActivityTaskCompletedCommand({ taskToken: a.taskToken, result: 'A' }));
   assert.equal(await countDecisions(), 1);
-  const busy = await pollDecision(swf, f); // started; now b and c complete while it is out
+  const busy = await takeDecisionTask(swf, f); // started; now b and c complete while it is out
   await swf.send(new RespondActivityTaskCompletedCommand({ taskToken: b.taskToken, result: 'B' }));
   await swf.send(new RespondActivityTaskCompletedCommand({ taskToken: c.taskToken, result: 'C' }));
   assert.equal(await countDecisions(), 0, 'no second task while one is started');
-  const detail = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+  const detail = await describeRun(swf, f, execution);
   assert.equal(detail.openCounts?.openDecisionTasks, 1);
 
-  await decide(swf, busy.taskToken, [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: 'too early' } }]);
+  await respond(swf, busy.taskToken, [complete('too early')]);
   const events = await history(swf, f.domain, execution);
   assert.deepEqual(describeEvents(events).slice(-5), [
     ['ActivityTaskCompleted', { result: 'B', scheduledEventId: 6, startedEventId: 9 }],
@@ -245,31 +223,24 @@ test('events during a started decision task: one new task after it closes; a clo
   assert.equal(events.filter((e) => e.eventType === 'DecisionTaskScheduled').length, 3);
   assert.equal(await countDecisions(), 1);
 
-  const last = await pollDecision(swf, f);
+  const last = await takeDecisionTask(swf, f);
   assert.equal(last.previousStartedEventId, 13);
-  const again = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } }));
-  assert.equal(again.taskToken, '', 'exactly one new task');
-  await decide(swf, last.taskToken, [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: 'done' } }]);
-  const closed = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+  await expectNoDecisionTask(swf, f); // exactly one new task
+  await respond(swf, last.taskToken, [complete('done')]);
+  const closed = await describeRun(swf, f, execution);
   assert.equal(closed.executionInfo?.closeStatus, 'COMPLETED');
 });
 
 test('DescribeWorkflowExecution: info, configuration, open counts, latest activity time and context', async () => {
   const f = await registerFixture(swf);
-  const { runId } = await swf.send(
-    new StartWorkflowExecutionCommand({
-      domain: f.domain,
-      workflowId: 'described',
-      workflowType: f.workflowType,
-      tagList: ['a', 'b'],
-      taskPriority: '3',
-      executionStartToCloseTimeout: '600',
-      taskStartToCloseTimeout: 'NONE',
-      childPolicy: 'ABANDON',
-    }),
-  );
-  const execution = { workflowId: 'described', runId: runId as string };
-  const fresh = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+  const execution = await startRun(swf, f, 'described', {
+    tagList: ['a', 'b'],
+    taskPriority: '3',
+    executionStartToCloseTimeout: '600',
+    taskStartToCloseTimeout: 'NONE',
+    childPolicy: 'ABANDON',
+  });
+  const fresh = await describeRun(swf, f, execution);
   assert.deepEqual(fresh.executionInfo && { ...fresh.executionInfo, startTimestamp: undefined }, {
     execution,
     workflowType: f.workflowType,
@@ -291,12 +262,13 @@ test('DescribeWorkflowExecution: info, configuration, open counts, latest activi
   assert.equal(fresh.latestExecutionContext, undefined);
 
   const before = Date.now();
-  await decide(swf, (await pollDecision(swf, f)).taskToken, [
-    schedule(f, 'x', ''),
-    schedule(f, 'y', ''),
-    { decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 't', startToFireTimeout: '3600' } },
-  ], 'state-42');
-  const busy = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+  await respond(
+    swf,
+    (await takeDecisionTask(swf, f)).taskToken,
+    [scheduleActivity(f, 'x', { input: '' }), scheduleActivity(f, 'y', { input: '' }), startTimer('t', '3600')],
+    { executionContext: 'state-42' },
+  );
+  const busy = await describeRun(swf, f, execution);
   assert.deepEqual(busy.openCounts, { openActivityTasks: 2, openDecisionTasks: 0, openTimers: 1, openChildWorkflowExecutions: 0, openLambdaFunctions: 0 });
   assert.equal(busy.latestExecutionContext, 'state-42');
   const latest = busy.latestActivityTaskTimestamp?.getTime() ?? 0;

@@ -5,20 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PollForActivityTaskCommand, RespondActivityTaskCompletedCommand, type Decision, type HistoryEvent } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
+import { RespondActivityTaskCompletedCommand, type HistoryEvent } from '@aws-sdk/client-swf';
+import { serverForTest } from '../helpers/setup.js';
 import { describeEvents, history, registerFixture } from '../helpers/swf.js';
-import { decide, start } from './visibility-support.js';
-
-const schedule = (activityId: string, activityType: { name: string; version: string }): Decision => ({
-  decisionType: 'ScheduleActivityTask',
-  scheduleActivityTaskDecisionAttributes: { activityType, activityId },
-});
-const startTimer = (timerId: string): Decision => ({ decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId, startToFireTimeout: '60' } });
-const startChild = (workflowId: string, workflowType: { name: string; version: string }): Decision => ({
-  decisionType: 'StartChildWorkflowExecution',
-  startChildWorkflowExecutionDecisionAttributes: { workflowId, workflowType, control: `c-${workflowId}` },
-});
+import { decide, scheduleActivity, startChild, startOn, startTimer, takeActivityTask } from '../helpers/workflow.js';
 
 /** The events after the last DecisionTaskCompleted, as [type, attributes]. */
 function afterLastCompletion(events: readonly HistoryEvent[]): [string, unknown][] {
@@ -29,12 +19,10 @@ const completedEventId = (events: readonly HistoryEvent[]): number =>
   [...events].reverse().find((e) => e.eventType === 'DecisionTaskCompleted')?.eventId ?? -1;
 
 test('open activity tasks: the 4th of 3 allowed fails with OPEN_ACTIVITIES_LIMIT_EXCEEDED, a started one still counts', async (t) => {
-  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxOpenActivities=3'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { clock: 'virtual', args: ['--limit', 'maxOpenActivities=3'] });
   const f = await registerFixture(swf);
-  const run = await start(swf, f, 'busy');
-  await decide(swf, f, run, ['a1', 'a2', 'a3', 'a4'].map((id) => schedule(id, f.activityType)));
+  const run = await startOn(swf, f, 'busy');
+  await decide(swf, f, run, ['a1', 'a2', 'a3', 'a4'].map((id) => scheduleActivity(f, id)));
   let events = await history(swf, f.domain, run);
   const tail = afterLastCompletion(events);
   assert.deepEqual(tail.map(([type]) => type), ['ActivityTaskScheduled', 'ActivityTaskScheduled', 'ActivityTaskScheduled', 'ScheduleActivityTaskFailed', 'DecisionTaskScheduled']);
@@ -44,45 +32,40 @@ test('open activity tasks: the 4th of 3 allowed fails with OPEN_ACTIVITIES_LIMIT
   ]);
 
   // A started activity is still open; a completed one frees its place.
-  const task = await swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }));
-  assert.equal(task.activityId, 'a1');
-  await decide(swf, f, run, [schedule('a5', f.activityType)]);
+  const task = await takeActivityTask(swf, f, 'a1');
+  await decide(swf, f, run, [scheduleActivity(f, 'a5')]);
   events = await history(swf, f.domain, run);
   assert.deepEqual(afterLastCompletion(events)[0], [
     'ScheduleActivityTaskFailed',
     { activityType: f.activityType, activityId: 'a5', cause: 'OPEN_ACTIVITIES_LIMIT_EXCEEDED', decisionTaskCompletedEventId: completedEventId(events) },
   ]);
   await swf.send(new RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result: 'done' }));
-  await decide(swf, f, run, [schedule('a5', f.activityType)]);
+  await decide(swf, f, run, [scheduleActivity(f, 'a5')]);
   events = await history(swf, f.domain, run);
   assert.deepEqual(afterLastCompletion(events).map(([type]) => type), ['ActivityTaskScheduled']);
 });
 
 test('open timers: the 3rd of 2 allowed fails with OPEN_TIMERS_LIMIT_EXCEEDED; a fired timer frees its place', async (t) => {
-  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxOpenTimers=2'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { server, swf } = await serverForTest(t, { clock: 'virtual', args: ['--limit', 'maxOpenTimers=2'] });
   const f = await registerFixture(swf);
-  const run = await start(swf, f, 'timed');
-  await decide(swf, f, run, [startTimer('t1'), startTimer('t2'), startTimer('t3')]);
+  const run = await startOn(swf, f, 'timed');
+  await decide(swf, f, run, [startTimer('t1', '60'), startTimer('t2', '60'), startTimer('t3', '60')]);
   let events = await history(swf, f.domain, run);
   const tail = afterLastCompletion(events);
   assert.deepEqual(tail.map(([type]) => type), ['TimerStarted', 'TimerStarted', 'StartTimerFailed', 'DecisionTaskScheduled']);
   assert.deepEqual(tail[2], ['StartTimerFailed', { timerId: 't3', cause: 'OPEN_TIMERS_LIMIT_EXCEEDED', decisionTaskCompletedEventId: completedEventId(events) }]);
   await decide(swf, f, run, []);
   await server.advance(60);
-  await decide(swf, f, run, [startTimer('t3')]);
+  await decide(swf, f, run, [startTimer('t3', '60')]);
   events = await history(swf, f.domain, run);
   assert.deepEqual(afterLastCompletion(events).map(([type]) => type), ['TimerStarted']);
 });
 
 test('open children: the 3rd of 2 allowed fails with OPEN_CHILDREN_LIMIT_EXCEEDED', async (t) => {
-  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxOpenChildren=2'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { clock: 'virtual', args: ['--limit', 'maxOpenChildren=2'] });
   const f = await registerFixture(swf);
-  const run = await start(swf, f, 'parent');
-  await decide(swf, f, run, [startChild('kid1', f.workflowType), startChild('kid2', f.workflowType), startChild('kid3', f.workflowType)]);
+  const run = await startOn(swf, f, 'parent');
+  await decide(swf, f, run, ['kid1', 'kid2', 'kid3'].map((id) => startChild(id, f.workflowType, { control: `c-${id}` })));
   const events = await history(swf, f.domain, run);
   const tail = afterLastCompletion(events);
   assert.deepEqual(tail.map(([type]) => type), [
@@ -96,13 +79,11 @@ test('open children: the 3rd of 2 allowed fails with OPEN_CHILDREN_LIMIT_EXCEEDE
 });
 
 test("SWF's defaults: 1,000 open activity tasks and 1,000 open timers per run", async (t) => {
-  const server = await TestServer.start({ clock: 'virtual' });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { clock: 'virtual' });
   const f = await registerFixture(swf);
-  const run = await start(swf, f, 'crowded');
+  const run = await startOn(swf, f, 'crowded');
   const ids = Array.from({ length: 1001 }, (_, i) => `x${i}`);
-  await decide(swf, f, run, [...ids.map((id) => schedule(id, f.activityType)), ...ids.map((id) => startTimer(id))]);
+  await decide(swf, f, run, [...ids.map((id) => scheduleActivity(f, id)), ...ids.map((id) => startTimer(id, '60'))]);
   const events = await history(swf, f.domain, run);
   const tail = afterLastCompletion(events);
   const count = (type: string) => tail.filter(([t]) => t === type).length;

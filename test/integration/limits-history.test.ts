@@ -5,24 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DescribeWorkflowExecutionCommand,
-  ListClosedWorkflowExecutionsCommand,
-  PollForDecisionTaskCommand,
-  SignalWorkflowExecutionCommand,
-} from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { describeEvents, faultOf, history, registerFixture } from '../helpers/swf.js';
-import { decide, start } from './visibility-support.js';
+import { ListClosedWorkflowExecutionsCommand, SignalWorkflowExecutionCommand } from '@aws-sdk/client-swf';
+import { serverForTest } from '../helpers/setup.js';
+import { describeEvents, expectFault, history, registerFixture } from '../helpers/swf.js';
+import { decide, describeRun, ever, expectNoDecisionTask, NOTHING_OPEN, startOn } from '../helpers/workflow.js';
 
 const LIMIT = 12;
 
 test(`a run whose history reaches ${LIMIT} events is terminated with cause EVENT_LIMIT_EXCEEDED`, async (t) => {
-  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', `maxEventsPerHistory=${LIMIT}`] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { clock: 'virtual', args: ['--limit', `maxEventsPerHistory=${LIMIT}`] });
   const f = await registerFixture(swf);
-  const run = await start(swf, f, 'chatty');
+  const run = await startOn(swf, f, 'chatty');
   // Events 1-2: started, decision task scheduled. Each signal adds one event (the decision
   // task is already scheduled): signal 9 writes event 11, and event 12 ends the run.
   for (let i = 1; i <= 9; i++) {
@@ -35,26 +28,22 @@ test(`a run whose history reaches ${LIMIT} events is terminated with cause EVENT
     ['WorkflowExecutionSignaled', { signalName: 's9' }],
     ['WorkflowExecutionTerminated', { childPolicy: 'TERMINATE', cause: 'EVENT_LIMIT_EXCEEDED' }],
   ]);
-  const described = await swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution: run }));
+  const described = await describeRun(swf, f, run);
   assert.equal(described.executionInfo?.executionStatus, 'CLOSED');
   assert.equal(described.executionInfo?.closeStatus, 'TERMINATED');
-  assert.deepEqual(described.openCounts, { openActivityTasks: 0, openDecisionTasks: 0, openTimers: 0, openChildWorkflowExecutions: 0, openLambdaFunctions: 0 });
-  const closed = await swf.send(new ListClosedWorkflowExecutionsCommand({ domain: f.domain, closeTimeFilter: { oldestDate: new Date(0) }, closeStatusFilter: { status: 'TERMINATED' } }));
+  assert.deepEqual(described.openCounts, NOTHING_OPEN);
+  const closed = await swf.send(new ListClosedWorkflowExecutionsCommand({ domain: f.domain, closeTimeFilter: ever, closeStatusFilter: { status: 'TERMINATED' } }));
   assert.equal(closed.executionInfos?.length, 1);
 
   // The run is closed: signals are refused, and its decision task is gone.
-  const err = await faultOf(swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, workflowId: 'chatty', signalName: 'late' })));
-  assert.equal(err.name, 'UnknownResourceFault');
-  const task = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: run.taskList } }));
-  assert.equal(task.taskToken, '');
+  await expectFault(swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, workflowId: 'chatty', signalName: 'late' })), 'UnknownResourceFault');
+  await expectNoDecisionTask(swf, f, run.taskList);
 });
 
 test('the limit counts every kind of event: a decision task round trip can reach it too', async (t) => {
-  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxEventsPerHistory=8'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { clock: 'virtual', args: ['--limit', 'maxEventsPerHistory=8'] });
   const f = await registerFixture(swf);
-  const run = await start(swf, f, 'marker');
+  const run = await startOn(swf, f, 'marker');
   // 1 started, 2 scheduled, 3 started, 4 completed, 5-7 markers: 7 events, then the end.
   await decide(swf, f, run, ['a', 'b', 'c'].map((markerName) => ({ decisionType: 'RecordMarker', recordMarkerDecisionAttributes: { markerName } })));
   const events = await history(swf, f.domain, run);

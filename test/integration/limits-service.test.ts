@@ -22,22 +22,12 @@ import {
   StartWorkflowExecutionCommand,
   TerminateWorkflowExecutionCommand,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { describeEvents, faultOf, history, registerFixture, uniqueName } from '../helpers/swf.js';
-import { decide, start } from './visibility-support.js';
-
-async function expectFault(call: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
-  const err = await faultOf(call);
-  assert.equal(err.name, name, err.message);
-  if (typeof message === 'string') assert.equal(err.message, message);
-  else if (message) assert.match(err.message, message);
-  assert.equal(err.$metadata?.httpStatusCode, 400);
-}
+import { expectStartFailure, serverForTest } from '../helpers/setup.js';
+import { describeEvents, expectFault, history, registerFixture, uniqueName } from '../helpers/swf.js';
+import { decide, ever, startChild, startOn, takeActivityTask, takeDecisionTask } from '../helpers/workflow.js';
 
 test("domains: SWF's 100, deprecated ones included, then LimitExceededFault", async (t) => {
-  const server = await TestServer.start();
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t);
   const names = Array.from({ length: 100 }, (_, i) => `domain-${String(i).padStart(3, '0')}`);
   for (const name of names) await swf.send(new RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '1' }));
   await swf.send(new DeprecateDomainCommand({ name: 'domain-000' }));
@@ -51,9 +41,7 @@ test("domains: SWF's 100, deprecated ones included, then LimitExceededFault", as
 });
 
 test('types: the limit holds for workflow types and for activity types, each', async (t) => {
-  const server = await TestServer.start({ args: ['--limit', 'maxTypesPerDomain=2'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { args: ['--limit', 'maxTypesPerDomain=2'] });
   const domain = uniqueName('typed');
   await swf.send(new RegisterDomainCommand({ name: domain, workflowExecutionRetentionPeriodInDays: '1' }));
   for (const version of ['1', '2']) {
@@ -73,29 +61,28 @@ test('types: the limit holds for workflow types and for activity types, each', a
 });
 
 test('open executions per domain: LimitExceededFault for a start, OPEN_WORKFLOWS_LIMIT_EXCEEDED for a child', async (t) => {
-  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxOpenExecutionsPerDomain=3'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { clock: 'virtual', args: ['--limit', 'maxOpenExecutionsPerDomain=3'] });
   const f = await registerFixture(swf);
-  const parent = await start(swf, f, 'parent');
-  await start(swf, f, 'w2');
-  await start(swf, f, 'w3');
+  const parent = await startOn(swf, f, 'parent');
+  await startOn(swf, f, 'w2');
+  await startOn(swf, f, 'w3');
   const startW4 = () => swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'w4', workflowType: f.workflowType }));
   await expectFault(startW4(), 'LimitExceededFault', `The number of open executions in domain ${f.domain} reached the limit of 3`);
-  await decide(swf, f, parent, [
-    { decisionType: 'StartChildWorkflowExecution', startChildWorkflowExecutionDecisionAttributes: { workflowId: 'kid', workflowType: f.workflowType } },
-  ]);
+  await decide(swf, f, parent, [startChild('kid', f.workflowType)]);
   const events = await history(swf, f.domain, parent);
   const failed = describeEvents(events).find(([type]) => type === 'StartChildWorkflowExecutionFailed');
-  const initiated = events.find((e) => e.eventType === 'StartChildWorkflowExecutionInitiated');
+  // The limit is judged when the decision is applied: no Initiated event, so initiatedEventId 0
+  // (the API reference: it is set only for WORKFLOW_ALREADY_RUNNING).
+  assert.equal(events.find((e) => e.eventType === 'StartChildWorkflowExecutionInitiated'), undefined);
+  const completed = events.find((e) => e.eventType === 'DecisionTaskCompleted');
   assert.deepEqual(failed, [
     'StartChildWorkflowExecutionFailed',
     {
       workflowType: f.workflowType,
       cause: 'OPEN_WORKFLOWS_LIMIT_EXCEEDED',
       workflowId: 'kid',
-      initiatedEventId: initiated?.eventId,
-      decisionTaskCompletedEventId: initiated?.startChildWorkflowExecutionInitiatedEventAttributes?.decisionTaskCompletedEventId,
+      initiatedEventId: 0,
+      decisionTaskCompletedEventId: completed?.eventId,
     },
   ]);
   // A run that closes makes room.
@@ -104,9 +91,7 @@ test('open executions per domain: LimitExceededFault for a start, OPEN_WORKFLOWS
 });
 
 test('pollers per task list: one poll past the limit gets LimitExceededFault; a finished poll frees its place', async (t) => {
-  const server = await TestServer.start({ pollTimeoutMs: 700, args: ['--limit', 'maxPollersPerTaskList=2'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { pollTimeoutMs: 700, args: ['--limit', 'maxPollersPerTaskList=2'] });
   const f = await registerFixture(swf);
   const poll = () => swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }));
   const outcomes = await Promise.allSettled([poll(), poll(), poll()]);
@@ -122,28 +107,24 @@ test('pollers per task list: one poll past the limit gets LimitExceededFault; a 
 });
 
 test('Count*WorkflowExecutions stop at maxVisibilityCount and say truncated', async (t) => {
-  const server = await TestServer.start({ clock: 'virtual', args: ['--limit', 'maxVisibilityCount=3'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { clock: 'virtual', args: ['--limit', 'maxVisibilityCount=3'] });
   const f = await registerFixture(swf);
-  const countOpen = () => swf.send(new CountOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: { oldestDate: new Date(0) } }));
-  for (const id of ['a', 'b', 'c']) await start(swf, f, id);
+  const countOpen = () => swf.send(new CountOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: ever }));
+  for (const id of ['a', 'b', 'c']) await startOn(swf, f, id);
   const atCap = await countOpen();
   assert.deepEqual({ count: atCap.count, truncated: atCap.truncated }, { count: 3, truncated: false });
-  for (const id of ['d', 'e']) await start(swf, f, id);
+  for (const id of ['d', 'e']) await startOn(swf, f, id);
   const over = await countOpen();
   assert.deepEqual({ count: over.count, truncated: over.truncated }, { count: 3, truncated: true });
   for (const workflowId of ['a', 'b', 'c', 'd']) await swf.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId }));
-  const closed = await swf.send(new CountClosedWorkflowExecutionsCommand({ domain: f.domain, closeTimeFilter: { oldestDate: new Date(0) } }));
+  const closed = await swf.send(new CountClosedWorkflowExecutionsCommand({ domain: f.domain, closeTimeFilter: ever }));
   assert.deepEqual({ count: closed.count, truncated: closed.truncated }, { count: 3, truncated: true });
   const open = await countOpen();
   assert.deepEqual({ count: open.count, truncated: open.truncated }, { count: 1, truncated: false });
 });
 
 test('payload sizes: 32,768 for data, 2,048 for heartbeat details, 256 for reasons', async (t) => {
-  const server = await TestServer.start({ clock: 'virtual' });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t, { clock: 'virtual' });
   const f = await registerFixture(swf);
   const data = 'd'.repeat(32_768);
   const tooLong = (member: string, max: number) => new RegExp(`at '${member.replace(/\./g, '\\.')}' failed to satisfy constraint: Member must have length less than or equal to ${max}$`);
@@ -153,12 +134,11 @@ test('payload sizes: 32,768 for data, 2,048 for heartbeat details, 256 for reaso
     'ValidationException',
     tooLong('input', 32_768),
   );
-  const run = await start(swf, f, 'full');
+  const run = await startOn(swf, f, 'full');
   await swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, workflowId: 'full', signalName: 's', input: data }));
   await expectFault(swf.send(new SignalWorkflowExecutionCommand({ domain: f.domain, workflowId: 'full', signalName: 's', input: `${data}!` })), 'ValidationException', tooLong('input', 32_768));
 
-  const decision = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: run.taskList } }));
-  assert.ok(decision.taskToken);
+  const decision = await takeDecisionTask(swf, f, run);
   const schedule = (control: string) => [
     { decisionType: 'ScheduleActivityTask' as const, scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId: 'a', input: data, control } },
   ];
@@ -174,7 +154,7 @@ test('payload sizes: 32,768 for data, 2,048 for heartbeat details, 256 for reaso
   );
   await swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: decision.taskToken, decisions: schedule(data), executionContext: data }));
 
-  const task = await swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }));
+  const task = await takeActivityTask(swf, f, 'a');
   assert.equal(task.input, data);
   const details = 'h'.repeat(2_048);
   await swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken, details }));
@@ -203,10 +183,6 @@ test('a bad --limit stops the server before it listens', async () => {
     ['maxOpenTimers=0', /the value must be a whole number of at least 1/],
     ['maxOpenTimers=lots', /the value must be a whole number of at least 1/],
   ] as const) {
-    await assert.rejects(TestServer.start({ args: ['--limit', setting] }), (err: Error) => {
-      assert.match(err.message, /server exited with 2/);
-      assert.match(err.message, message);
-      return true;
-    });
+    await expectStartFailure({ args: ['--limit', setting] }, message, 2);
   }
 });

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeDomainCommand, ListDomainsCommand, RegisterDomainCommand, SWFClient } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
+import { expectStartFailure, serverForTest } from '../helpers/setup.js';
 import { faultOf, uniqueName } from '../helpers/swf.js';
 
 /** Writes a throttle configuration file in a folder of its own; removed after the test. */
@@ -41,17 +41,13 @@ async function burst(n: number, call: () => Promise<unknown>): Promise<{ ok: num
 }
 
 test('off by default: 150 ListDomains in a row all pass', async (t) => {
-  const server = await TestServer.start();
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t);
   const result = await burst(150, () => swf.send(new ListDomainsCommand({ registrationStatus: 'REGISTERED' })));
   assert.deepEqual(result, { ok: 150, throttled: 0, firstThrottledAt: -1 });
 });
 
 test("--throttle swf: ListDomains' bucket of 100 empties, other operations keep their own", async (t) => {
-  const server = await TestServer.start({ args: ['--throttle', 'swf'] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { server, swf } = await serverForTest(t, { args: ['--throttle', 'swf'] });
   const name = uniqueName('throttled');
   await swf.send(new RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '1' }));
   // 100 tokens, 6 more a second: 130 calls in well under 5 seconds cannot all pass.
@@ -81,9 +77,7 @@ test('--throttle-config: buckets per operation; the SDK retries a throttled call
   const path = configFile(t, {
     operations: { DescribeDomain: { bucketSize: 2, refillPerSecond: 0.001 }, RegisterDomain: { bucketSize: 1, refillPerSecond: 4 } },
   });
-  const server = await TestServer.start({ args: ['--throttle-config', path] });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { server, swf } = await serverForTest(t, { args: ['--throttle-config', path] });
   const name = uniqueName('configured');
   await swf.send(new RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '1' }));
   const describe = () => swf.send(new DescribeDomainCommand({ name }));
@@ -117,10 +111,6 @@ test('a bad throttle setting stops the server before it listens', async (t) => {
     [['--throttle-config', configFile(t, { preset: 'aws' })], /"preset" must be "swf" or "off"/],
   ];
   for (const [args, message] of cases) {
-    await assert.rejects(TestServer.start({ args }), (err: Error) => {
-      assert.match(err.message, /server exited with 2/);
-      assert.match(err.message, message);
-      return true;
-    });
+    await expectStartFailure({ args }, message, 2);
   }
 });

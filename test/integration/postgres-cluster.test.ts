@@ -7,44 +7,28 @@
  * Two processes cannot share a virtual clock, so the timer case runs on the real clock with a
  * one-second timer.
  */
-import { after, before, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  PollForActivityTaskCommand,
-  PollForDecisionTaskCommand,
-  RespondDecisionTaskCompletedCommand,
-  StartWorkflowExecutionCommand,
-  type SWFClient,
-} from '@aws-sdk/client-swf';
-import { TestServer, type ServerOptions } from '../helpers/server.js';
-import { createTestDatabase, ifPostgres, type TestDatabase } from '../helpers/postgres.js';
+import { PollForActivityTaskCommand, PollForDecisionTaskCommand, type SWFClient } from '@aws-sdk/client-swf';
+import type { ServerOptions } from '../helpers/server.js';
+import { ifPostgres, testDatabaseForFile } from '../helpers/postgres.js';
+import { serverForTest, type Served } from '../helpers/setup.js';
 import { describeEvents, eventTypes, history, registerFixture, type Fixture } from '../helpers/swf.js';
+import { respond, scheduleActivity, startRun, startTimer } from '../helpers/workflow.js';
 
 await ifPostgres(() => {
-  let db: TestDatabase;
-  before(async () => {
-    db = await createTestDatabase();
-  });
-  after(() => db.drop());
+  const db = testDatabaseForFile();
 
   /** A node of the cluster: a server process on the shared test database. */
-  const node = async (t: TestContext, options: ServerOptions = {}): Promise<TestServer> => {
-    const server = await TestServer.start({ ...options, args: ['--database-url', db.url] });
-    t.after(() => server.dispose());
-    return server;
-  };
+  const node = (t: TestContext, options: ServerOptions = {}): Promise<Served> => serverForTest(t, { ...options, args: ['--database-url', db.url] });
 
-  const start = async (client: SWFClient, f: Fixture, workflowId: string): Promise<string> => {
-    const { runId } = await client.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType }));
-    assert.ok(runId);
-    return runId;
-  };
+  const start = async (client: SWFClient, f: Fixture, workflowId: string): Promise<string> => (await startRun(client, f, workflowId)).runId;
 
   test('a long poll waiting on one node gets the task scheduled through the other at once', async (t) => {
     // Polls that would wait 20 s; the dispatcher itself re-checks only every 5 s.
     const [a, b] = await Promise.all([node(t, { pollTimeoutMs: 20_000 }), node(t, { pollTimeoutMs: 20_000 })]);
-    const [swfA, swfB] = [a.client(), b.client()];
+    const [swfA, swfB] = [a.swf, b.swf];
     const f = await registerFixture(swfA);
 
     const decisionPoll = swfB.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity: 'on-b' }));
@@ -61,12 +45,7 @@ await ifPostgres(() => {
     const activityPoll = swfA.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList }, identity: 'on-a' }));
     await sleep(300);
     const respondedAt = Date.now();
-    await swfB.send(
-      new RespondDecisionTaskCompletedCommand({
-        taskToken: decision.taskToken,
-        decisions: [{ decisionType: 'ScheduleActivityTask', scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId: 'a1', input: 'go' } }],
-      }),
-    );
+    await respond(swfB, decision.taskToken as string, [scheduleActivity(f, 'a1', { input: 'go' })]);
     const activity = await activityPoll;
     const activityWait = Date.now() - respondedAt;
     assert.equal(activity.activityId, 'a1');
@@ -77,7 +56,7 @@ await ifPostgres(() => {
 
   test('pollers on two nodes never get one decision task twice', async (t) => {
     const [a, b] = await Promise.all([node(t), node(t)]);
-    const clients = [a.client(), b.client()];
+    const clients = [a.swf, b.swf];
     const f = await registerFixture(clients[0] as SWFClient);
     const runs = 24;
     const handed: { token: string; runId: string }[] = [];
@@ -105,7 +84,7 @@ await ifPostgres(() => {
 
   test('a timer that both nodes could fire fires once', async (t) => {
     const [a, b] = await Promise.all([node(t), node(t)]);
-    const clients = [a.client(), b.client()];
+    const clients = [a.swf, b.swf];
     const [swfA] = clients as [SWFClient, SWFClient];
     const f = await registerFixture(swfA);
     const runs = 6;
@@ -115,12 +94,7 @@ await ifPostgres(() => {
       runIds.push(await start(swfA, f, `timed${i}`));
       const task = await swfA.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } }));
       assert.equal(task.workflowExecution?.runId, runIds[i]);
-      await (clients[i % 2] as SWFClient).send(
-        new RespondDecisionTaskCompletedCommand({
-          taskToken: task.taskToken,
-          decisions: [{ decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 'nap', startToFireTimeout: '1' } }],
-        }),
-      );
+      await respond(clients[i % 2] as SWFClient, task.taskToken as string, [startTimer('nap', '1')]);
     }
     // Each firing schedules one decision task; collect them from both nodes.
     const fired = new Set<string>();
@@ -139,6 +113,6 @@ await ifPostgres(() => {
         ['DecisionTaskStarted', { scheduledEventId: 7 }],
       ]);
     }
-    for (const server of [a, b]) assert.doesNotMatch(server.logs(), /timer service/, 'a node logged a timer failure');
+    for (const { server } of [a, b]) assert.doesNotMatch(server.logs(), /timer service/, 'a node logged a timer failure');
   });
 });

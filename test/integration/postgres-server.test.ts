@@ -3,78 +3,44 @@
  * timer fires on the virtual clock, everything survives kill -9, and a database that cannot
  * be reached stops the server before it listens.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DescribeWorkflowExecutionCommand,
-  ListOpenWorkflowExecutionsCommand,
-  PollForActivityTaskCommand,
-  PollForDecisionTaskCommand,
-  RespondActivityTaskCompletedCommand,
-  RespondDecisionTaskCompletedCommand,
-  StartWorkflowExecutionCommand,
-} from '@aws-sdk/client-swf';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TestServer } from '../helpers/server.js';
-import { createTestDatabase, ifPostgres, type TestDatabase } from '../helpers/postgres.js';
+import { ListOpenWorkflowExecutionsCommand, RespondActivityTaskCompletedCommand } from '@aws-sdk/client-swf';
+import { ifPostgres, testDatabaseForFile } from '../helpers/postgres.js';
+import { expectStartFailure, restartableServer } from '../helpers/setup.js';
 import { describeEvents, history, registerFixture } from '../helpers/swf.js';
+import { complete, describeRun, ever, respond, scheduleActivity, startRun, startTimer, takeActivityTask, takeDecisionTask } from '../helpers/workflow.js';
 
 await ifPostgres(() => {
-  let db: TestDatabase;
-  before(async () => {
-    db = await createTestDatabase();
-  });
-  after(() => db.drop());
+  const db = testDatabaseForFile();
 
   test('a workflow with an activity and a timer runs on PostgreSQL and survives kill -9', async (t) => {
-    const server = await TestServer.start({ clock: 'virtual', args: ['--database-url', db.url] });
-    t.after(() => server.dispose());
-    assert.match(server.logs(), /data: postgres:\/\//);
-    const swf = server.client();
+    const node = await restartableServer(t, { clock: 'virtual', args: ['--database-url', db.url] });
+    assert.match(node.server.logs(), /data: postgres:\/\//);
+    const swf = node.swf;
     const f = await registerFixture(swf);
-    const { runId } = await swf.send(
-      new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'order-1', workflowType: f.workflowType, input: 'in', tagList: ['pg'] }),
-    );
-    assert.ok(runId);
-    const execution = { workflowId: 'order-1', runId };
-    const d1 = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity: 'decider' }));
+    const execution = await startRun(swf, f, 'order-1', { input: 'in', tagList: ['pg'] });
+    const d1 = await takeDecisionTask(swf, f);
     assert.equal(d1.startedEventId, 3);
     assert.deepEqual(d1.workflowExecution, execution);
-    await swf.send(
-      new RespondDecisionTaskCompletedCommand({
-        taskToken: d1.taskToken,
-        decisions: [
-          { decisionType: 'ScheduleActivityTask', scheduleActivityTaskDecisionAttributes: { activityType: f.activityType, activityId: 'a1', input: 'x' } },
-          { decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 'wait', startToFireTimeout: '600' } },
-        ],
-      }),
-    );
-    const a = await swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList }, identity: 'worker' }));
+    await respond(swf, d1.taskToken, [scheduleActivity(f, 'a1', { input: 'x' }), startTimer('wait', '600')]);
+    const a = await takeActivityTask(swf, f);
     assert.equal(a.activityId, 'a1');
     assert.equal(a.input, 'x');
     await swf.send(new RespondActivityTaskCompletedCommand({ taskToken: a.taskToken, result: 'done' }));
-    const d2 = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity: 'decider' }));
+    const d2 = await takeDecisionTask(swf, f);
     assert.equal(d2.previousStartedEventId, 3);
-    await swf.send(new RespondDecisionTaskCompletedCommand({ taskToken: d2.taskToken, decisions: [] }));
+    await respond(swf, d2.taskToken, []);
 
     // Acknowledged is durable: kill -9, and a new process on the same database carries on.
-    await server.kill9();
-    const again = await server.restart();
-    t.after(() => again.dispose());
-    const swf2 = again.client();
-    const open = await swf2.send(new ListOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: { oldestDate: new Date(0) }, tagFilter: { tag: 'pg' } }));
+    await node.server.kill9();
+    const swf2 = await node.restart();
+    const open = await swf2.send(new ListOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: ever, tagFilter: { tag: 'pg' } }));
     assert.deepEqual(open.executionInfos?.map((i) => i.execution), [execution]);
-    assert.equal((await again.advance(600)).fired, 1);
-    const d3 = await swf2.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity: 'decider' }));
+    assert.equal((await node.server.advance(600)).fired, 1);
+    const d3 = await takeDecisionTask(swf2, f);
     assert.equal(d3.previousStartedEventId, 10);
-    await swf2.send(
-      new RespondDecisionTaskCompletedCommand({
-        taskToken: d3.taskToken,
-        decisions: [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: 'ok' } }],
-      }),
-    );
+    await respond(swf2, d3.taskToken, [complete('ok')]);
     assert.deepEqual(describeEvents(await history(swf2, f.domain, execution)), [
       ['WorkflowExecutionStarted', {
         input: 'in', executionStartToCloseTimeout: '3600', taskStartToCloseTimeout: '60', childPolicy: 'TERMINATE',
@@ -99,15 +65,13 @@ await ifPostgres(() => {
       ['DecisionTaskCompleted', { scheduledEventId: 13, startedEventId: 14 }],
       ['WorkflowExecutionCompleted', { result: 'ok', decisionTaskCompletedEventId: 15 }],
     ]);
-    const described = await swf2.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution }));
+    const described = await describeRun(swf2, f, execution);
     assert.equal(described.executionInfo?.closeStatus, 'COMPLETED');
   });
 
-  test('a database that cannot be reached stops the server before it listens', async (t) => {
+  test('a database that cannot be reached stops the server before it listens', async () => {
     const unreachable = new URL(db.url);
     unreachable.port = '1';
-    const dataDir = mkdtempSync(join(tmpdir(), 'openswf-test-'));
-    t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-    await assert.rejects(TestServer.start({ dataDir, args: ['--database-url', unreachable.toString()] }), /server exited with 1[\s\S]*ECONNREFUSED/);
+    await expectStartFailure({ args: ['--database-url', unreachable.toString()] }, /ECONNREFUSED/, 1);
   });
 });

@@ -8,13 +8,11 @@ import {
   StartWorkflowExecutionCommand,
   DescribeWorkflowExecutionCommand,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
+import { serverForTest } from '../helpers/setup.js';
 import { eventTypes, history, registerFixture } from '../helpers/swf.js';
 
 test('a one-activity workflow runs end to end through the SDK', async (t) => {
-  const server = await TestServer.start();
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { swf } = await serverForTest(t);
   const f = await registerFixture(swf);
   const { runId } = await swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'w1', workflowType: f.workflowType, input: 'in' }));
   assert.ok(runId);

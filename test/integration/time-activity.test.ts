@@ -5,7 +5,7 @@
  * heartbeat clock; NONE disables a timeout; omitted values come from the type's defaults, or
  * the decision fails with the DEFAULT_*_UNDEFINED cause.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   RecordActivityTaskHeartbeatCommand,
@@ -13,34 +13,13 @@ import {
   RespondActivityTaskCompletedCommand,
   RespondActivityTaskFailedCommand,
   type ScheduleActivityTaskDecisionAttributes,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { faultOf, history, registerFixture, type Fixture } from '../helpers/swf.js';
-import {
-  advance,
-  decide,
-  eventAt,
-  eventsFrom,
-  expectNoActivityTask,
-  onlyOf,
-  serverNow,
-  scheduleActivity,
-  startRun,
-  takeActivityTask,
-  timeOf,
-  type ActivityTimeouts,
-  type Run,
-} from './time-support.js';
+import { serverForFile } from '../helpers/setup.js';
+import { expectFault, history, registerFixture, type Fixture } from '../helpers/swf.js';
+import { decide, eventAt, eventsFrom, expectNoActivityTask, scheduleActivity, takeActivityTask, type Run } from '../helpers/workflow.js';
+import { advance, onlyOf, serverNow, startTimedRun, timeOf, type ActivityTimeouts } from './time-support.js';
 
-let server: TestServer;
-let swf: SWFClient;
-
-before(async () => {
-  server = await TestServer.start({ clock: 'virtual' });
-  swf = server.client();
-});
-after(() => server.dispose());
+const { server, swf } = await serverForFile({ clock: 'virtual' });
 
 const NO_TIMEOUTS: Required<ActivityTimeouts> = {
   scheduleToStartTimeout: 'NONE',
@@ -51,7 +30,7 @@ const NO_TIMEOUTS: Required<ActivityTimeouts> = {
 
 /** A run with one activity scheduled (event 5) with these timeouts, the rest NONE. */
 async function runWithActivity(f: Fixture, timeouts: ActivityTimeouts): Promise<Run> {
-  const run = await startRun(swf, f, 'w', { executionStartToCloseTimeout: '31536000' });
+  const run = await startTimedRun(swf, f, 'w', { executionStartToCloseTimeout: '31536000' });
   await decide(swf, f, run, [scheduleActivity(f, 'a1', { ...NO_TIMEOUTS, ...timeouts })]);
   const scheduled = eventAt(await history(swf, f.domain, run), 5, 'ActivityTaskScheduled');
   assert.equal(scheduled.activityTaskScheduledEventAttributes?.activityId, 'a1');
@@ -92,8 +71,8 @@ test('SCHEDULE_TO_CLOSE: the whole task, queue time included, takes too long; de
     ['DecisionTaskScheduled', { taskList: { name: f.taskList }, startToCloseTimeout: 'NONE' }],
   ]);
   assert.equal(timeOf(eventAt(await history(swf, f.domain, run), 7, 'ActivityTaskTimedOut')), scheduledAt + 20_000);
-  assert.equal((await faultOf(heartbeat(task.taskToken, 'late'))).name, 'UnknownResourceFault');
-  assert.equal((await faultOf(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result: 'late' })))).name, 'UnknownResourceFault');
+  await expectFault(heartbeat(task.taskToken, 'late'), 'UnknownResourceFault');
+  await expectFault(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result: 'late' })), 'UnknownResourceFault');
 });
 
 test('START_TO_CLOSE: the worker takes too long; heartbeats do not extend it', async () => {
@@ -115,8 +94,7 @@ test('START_TO_CLOSE: the worker takes too long; heartbeats do not extend it', a
     ['DecisionTaskScheduled', { taskList: { name: f.taskList }, startToCloseTimeout: 'NONE' }],
   ]);
   assert.equal(timeOf(eventAt(await history(swf, f.domain, run), 7, 'ActivityTaskTimedOut')), startedAt + 30_000);
-  const failed = swf.send(new RespondActivityTaskFailedCommand({ taskToken: task.taskToken, reason: 'late' }));
-  assert.equal((await faultOf(failed)).name, 'UnknownResourceFault');
+  await expectFault(swf.send(new RespondActivityTaskFailedCommand({ taskToken: task.taskToken, reason: 'late' })), 'UnknownResourceFault');
 });
 
 test('START_TO_CLOSE without heartbeats: ActivityTaskTimedOut carries no details', async () => {
@@ -146,8 +124,8 @@ test('HEARTBEAT: each heartbeat resets the heartbeat clock; silence past it time
     ['DecisionTaskScheduled', { taskList: { name: f.taskList }, startToCloseTimeout: 'NONE' }],
   ]);
   assert.equal(timeOf(eventAt(await history(swf, f.domain, run), 7, 'ActivityTaskTimedOut')), lastBeatAt + 10_000);
-  assert.equal((await faultOf(heartbeat(task.taskToken, 'late'))).name, 'UnknownResourceFault');
-  assert.equal((await faultOf(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: task.taskToken })))).name, 'UnknownResourceFault');
+  await expectFault(heartbeat(task.taskToken, 'late'), 'UnknownResourceFault');
+  await expectFault(swf.send(new RespondActivityTaskCompletedCommand({ taskToken: task.taskToken })), 'UnknownResourceFault');
 });
 
 test('NONE disables every activity timeout', async () => {
@@ -175,7 +153,7 @@ test("omitted timeouts come from the activity type's defaults and are enforced",
       defaultTaskHeartbeatTimeout: '60',
     }),
   );
-  const run = await startRun(swf, f, 'w');
+  const run = await startTimedRun(swf, f, 'w');
   await decide(swf, f, run, [{ decisionType: 'ScheduleActivityTask', scheduleActivityTaskDecisionAttributes: { activityType: type, activityId: 'a1' } }]);
   const scheduled = eventAt(await history(swf, f.domain, run), 5, 'ActivityTaskScheduled').activityTaskScheduledEventAttributes;
   assert.equal(scheduled?.scheduleToStartTimeout, '15');
@@ -199,7 +177,7 @@ test('a timeout neither given nor defaulted fails the decision with its DEFAULT_
     ['startToCloseTimeout', 'DEFAULT_START_TO_CLOSE_TIMEOUT_UNDEFINED'],
     ['heartbeatTimeout', 'DEFAULT_HEARTBEAT_TIMEOUT_UNDEFINED'],
   ] as const;
-  const run = await startRun(swf, f, 'w');
+  const run = await startTimedRun(swf, f, 'w');
   await decide(
     swf,
     f,

@@ -2,29 +2,23 @@
  * The virtual clock as users drive it: the admin endpoints, the `openswf clock` command, event
  * timestamps that follow the clock, and long polls woken by what an advance fires.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PollForDecisionTaskCommand, type SWFClient } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
+import { PollForDecisionTaskCommand } from '@aws-sdk/client-swf';
+import { serverForFile, serverForTest } from '../helpers/setup.js';
 import { history, registerFixture } from '../helpers/swf.js';
-import { advance, decide, eventAt, serverNow, signal, startRun, startTimer, timeOf } from './time-support.js';
+import { decide, eventAt, startTimer } from '../helpers/workflow.js';
+import { advance, serverNow, signal, startTimedRun, timeOf } from './time-support.js';
 
 const CLI = resolve(fileURLToPath(import.meta.url), '../../../src/cli/main.js');
 const run = promisify(execFile);
 
-let server: TestServer;
-let swf: SWFClient;
-
-before(async () => {
-  // Long polls here hold 20 s, so a poll that answers sooner was woken, not timed out.
-  server = await TestServer.start({ clock: 'virtual', pollTimeoutMs: 20_000 });
-  swf = server.client();
-});
-after(() => server.dispose());
+// Long polls here hold 20 s, so a poll that answers sooner was woken, not timed out.
+const { server, swf } = await serverForFile({ clock: 'virtual', pollTimeoutMs: 20_000 });
 
 async function admin(path: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${server.url}${path}`, init);
@@ -49,7 +43,7 @@ test('GET /admin/clock tells the kind, the time and the next deadline; advance m
 
   // The next deadline is the earliest armed one: here a run's one-hour timeout.
   const f = await registerFixture(swf);
-  await startRun(swf, f, 'w', { executionStartToCloseTimeout: '3600' });
+  await startTimedRun(swf, f, 'w', { executionStartToCloseTimeout: '3600' });
   const clock = await admin('/admin/clock');
   assert.ok(typeof clock.body.nextDeadline === 'number' && clock.body.nextDeadline <= (clock.body.now as number) + 3600);
 });
@@ -82,7 +76,7 @@ test('`openswf clock now` and `openswf clock advance 1h` drive the server from t
 
 test('events that calls record carry the virtual time', async () => {
   const f = await registerFixture(swf);
-  const started = await startRun(swf, f, 'w');
+  const started = await startTimedRun(swf, f, 'w');
   const startedAt = await serverNow(server);
   await advance(server, 7200);
   await signal(swf, f, started);
@@ -93,7 +87,7 @@ test('events that calls record carry the virtual time', async () => {
 
 test('a long poll waiting on a task list is answered as soon as an advance fires a timer', async () => {
   const f = await registerFixture(swf);
-  const w = await startRun(swf, f, 'w');
+  const w = await startTimedRun(swf, f, 'w');
   await decide(swf, f, w, [startTimer('wake', '600')]);
   const waiting = swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } }));
   await new Promise((r) => setTimeout(r, 200)); // let the poll start waiting
@@ -106,8 +100,7 @@ test('a long poll waiting on a task list is answered as soon as an advance fires
 });
 
 test('a server on the real clock reports it and refuses to be advanced', async (t) => {
-  const real = await TestServer.start({ clock: 'real' });
-  t.after(() => real.dispose());
+  const { server: real } = await serverForTest(t, { clock: 'real' });
   const clock = await fetch(`${real.url}/admin/clock`);
   const body = (await clock.json()) as { kind: string; now: number };
   assert.equal(body.kind, 'real');

@@ -3,36 +3,18 @@
  * decider refused; SCHEDULE_TO_START on a temporary task-list override, which is reverted (also
  * when the override's task started in time but was not completed).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SWFClient } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { faultOf, history, registerFixture } from '../helpers/swf.js';
-import {
-  advance,
-  eventAt,
-  eventsFrom,
-  expectNoDecisionTask,
-  respond,
-  serverNow,
-  signal,
-  startRun,
-  takeDecisionTask,
-  timeOf,
-} from './time-support.js';
+import { serverForFile } from '../helpers/setup.js';
+import { expectFault, history, registerFixture } from '../helpers/swf.js';
+import { complete, eventAt, eventsFrom, expectNoDecisionTask, respond, takeDecisionTask } from '../helpers/workflow.js';
+import { advance, serverNow, signal, startTimedRun, timeOf } from './time-support.js';
 
-let server: TestServer;
-let swf: SWFClient;
-
-before(async () => {
-  server = await TestServer.start({ clock: 'virtual' });
-  swf = server.client();
-});
-after(() => server.dispose());
+const { server, swf } = await serverForFile({ clock: 'virtual' });
 
 test('START_TO_CLOSE: DecisionTaskTimedOut, a new decision task, and the late answer refused', async () => {
   const f = await registerFixture(swf);
-  const run = await startRun(swf, f, 'w', { taskStartToCloseTimeout: '30' });
+  const run = await startTimedRun(swf, f, 'w', { taskStartToCloseTimeout: '30' });
   const late = await takeDecisionTask(swf, f, run);
   assert.equal(late.startedEventId, 3);
   const startedAt = await serverNow(server);
@@ -49,22 +31,21 @@ test('START_TO_CLOSE: DecisionTaskTimedOut, a new decision task, and the late an
   assert.equal(timeOf(eventAt(events, 4, 'DecisionTaskTimedOut')), startedAt + 30_000);
   assert.equal(timeOf(eventAt(events, 5, 'DecisionTaskScheduled')), startedAt + 30_000);
 
-  const fault = await faultOf(respond(swf, late.taskToken, [{ decisionType: 'CompleteWorkflowExecution' }]));
-  assert.equal(fault.name, 'UnknownResourceFault');
+  await expectFault(respond(swf, late.taskToken, [complete()]), 'UnknownResourceFault');
 
   // The new task goes to the next decider; nothing was completed, so no previous start.
   const next = await takeDecisionTask(swf, f, run);
   assert.equal(next.startedEventId, 6);
   assert.equal(next.previousStartedEventId ?? 0, 0);
-  await respond(swf, next.taskToken, [{ decisionType: 'CompleteWorkflowExecution' }]);
+  await respond(swf, next.taskToken, [complete()]);
 });
 
 test('a temporary override that no decider serves times out SCHEDULE_TO_START and is reverted', async () => {
   const f = await registerFixture(swf);
   const override = `${f.taskList}-override`;
-  const run = await startRun(swf, f, 'w', { taskStartToCloseTimeout: '30' });
+  const run = await startTimedRun(swf, f, 'w', { taskStartToCloseTimeout: '30' });
   const first = await takeDecisionTask(swf, f, run);
-  await respond(swf, first.taskToken, [], { taskList: override, taskListScheduleToStartTimeout: '10' });
+  await respond(swf, first.taskToken, [], { taskList: { name: override }, taskListScheduleToStartTimeout: '10' });
   await signal(swf, f, run);
 
   assert.deepEqual(await eventsFrom(swf, f, run, 4), [
@@ -93,11 +74,11 @@ test('a temporary override that no decider serves times out SCHEDULE_TO_START an
 test('a temporary override whose task starts in time but is not completed is reverted too', async () => {
   const f = await registerFixture(swf);
   const override = `${f.taskList}-override`;
-  const run = await startRun(swf, f, 'w', { taskStartToCloseTimeout: '30' });
+  const run = await startTimedRun(swf, f, 'w', { taskStartToCloseTimeout: '30' });
   const first = await takeDecisionTask(swf, f, run);
-  await respond(swf, first.taskToken, [], { taskList: override, taskListScheduleToStartTimeout: '10' });
+  await respond(swf, first.taskToken, [], { taskList: { name: override }, taskListScheduleToStartTimeout: '10' });
   await signal(swf, f, run); // DecisionTaskScheduled 6 on the override list
-  const onOverride = await takeDecisionTask(swf, f, run, override);
+  const onOverride = await takeDecisionTask(swf, f, { ...run, taskList: override });
   assert.equal(onOverride.startedEventId, 7);
   const startedAt = await serverNow(server);
 
@@ -115,11 +96,11 @@ test('a temporary override whose task starts in time but is not completed is rev
 test('a permanent override (no taskListScheduleToStartTimeout) survives a START_TO_CLOSE timeout', async () => {
   const f = await registerFixture(swf);
   const override = `${f.taskList}-override`;
-  const run = await startRun(swf, f, 'w', { taskStartToCloseTimeout: '30', executionStartToCloseTimeout: '31536000' });
+  const run = await startTimedRun(swf, f, 'w', { taskStartToCloseTimeout: '30', executionStartToCloseTimeout: '31536000' });
   const first = await takeDecisionTask(swf, f, run);
-  await respond(swf, first.taskToken, [], { taskList: override });
+  await respond(swf, first.taskToken, [], { taskList: { name: override } });
   await signal(swf, f, run);
-  await takeDecisionTask(swf, f, run, override);
+  await takeDecisionTask(swf, f, { ...run, taskList: override });
   await advance(server, 30);
   assert.deepEqual(await eventsFrom(swf, f, run, 8), [
     ['DecisionTaskTimedOut', { timeoutType: 'START_TO_CLOSE', scheduledEventId: 6, startedEventId: 7 }],
@@ -128,14 +109,14 @@ test('a permanent override (no taskListScheduleToStartTimeout) survives a START_
   // Nothing bounds its wait to be started: a day passes and no SCHEDULE_TO_START fires.
   await advance(server, 86_400);
   assert.equal((await history(swf, f.domain, run)).length, 9);
-  await takeDecisionTask(swf, f, run, override);
+  await takeDecisionTask(swf, f, { ...run, taskList: override });
 });
 
 test('taskStartToCloseTimeout NONE: a started decision task never times out', async () => {
   const f = await registerFixture(swf);
-  const run = await startRun(swf, f, 'w', { taskStartToCloseTimeout: 'NONE', executionStartToCloseTimeout: '31536000' });
+  const run = await startTimedRun(swf, f, 'w', { taskStartToCloseTimeout: 'NONE', executionStartToCloseTimeout: '31536000' });
   const task = await takeDecisionTask(swf, f, run);
   await advance(server, 300 * 86_400);
   assert.equal((await history(swf, f.domain, run)).length, 3);
-  await respond(swf, task.taskToken, [{ decisionType: 'CompleteWorkflowExecution' }]);
+  await respond(swf, task.taskToken, [complete()]);
 });

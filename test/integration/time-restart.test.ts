@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordActivityTaskHeartbeatCommand, type HistoryEvent, type SWFClient } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
+import { restartableServer } from '../helpers/setup.js';
 import { history, registerFixture, type Fixture } from '../helpers/swf.js';
-import { decide, scheduleActivity, startRun, startTimer, takeActivityTask, takeDecisionTask, timeOf, type Run } from './time-support.js';
+import { decide, scheduleActivity, startTimer, takeActivityTask, takeDecisionTask, type Run } from '../helpers/workflow.js';
+import { startTimedRun, timeOf } from './time-support.js';
 
 /** Every deadline here is this many seconds after it was armed; the server is down meanwhile. */
 const SHORT = 3;
@@ -42,19 +43,17 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what:
 const eventsOf = (events: readonly HistoryEvent[], type: string) => events.filter((e) => e.eventType === type);
 
 test('deadlines that fell due while the server was down fire once at restart, in due order, stamped when fired', async (t) => {
-  const first = await TestServer.start({ clock: 'real' });
-  let current = first;
-  t.after(() => current.dispose());
-  let swf = first.client();
+  const node = await restartableServer(t, { clock: 'real' });
+  let swf = node.swf;
   const f = await registerFixture(swf);
   const s = String(SHORT);
   const expected: Expected[] = [];
 
-  const timer = await startRun(swf, f, 'timer');
+  const timer = await startTimedRun(swf, f, 'timer');
   await decide(swf, f, timer, [startTimer('t', s)]);
   expected.push({ name: 'timer', run: timer, eventType: 'TimerFired', dueAt: await dueAfter(swf, f, timer, 'TimerStarted', SHORT) });
 
-  const silent = await startRun(swf, f, 'silent');
+  const silent = await startTimedRun(swf, f, 'silent');
   await decide(swf, f, silent, [scheduleActivity(f, 'h', { scheduleToStartTimeout: 'NONE', scheduleToCloseTimeout: 'NONE', startToCloseTimeout: 'NONE', heartbeatTimeout: s })]);
   const work = await takeActivityTask(swf, f, 'h');
   await swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: work.taskToken, details: 'last words' }));
@@ -62,32 +61,31 @@ test('deadlines that fell due while the server was down fire once at restart, in
   expected.push({ name: 'heartbeat', run: silent, eventType: 'ActivityTaskTimedOut', dueAt: lastBeat + SHORT * 1000 });
 
   // Queued after the heartbeat activity was taken, so no worker takes this one.
-  const queued = await startRun(swf, f, 'queued');
+  const queued = await startTimedRun(swf, f, 'queued');
   await decide(swf, f, queued, [scheduleActivity(f, 'q', { scheduleToStartTimeout: s, scheduleToCloseTimeout: 'NONE', startToCloseTimeout: 'NONE', heartbeatTimeout: 'NONE' })]);
   expected.push({ name: 'schedule-to-start', run: queued, eventType: 'ActivityTaskTimedOut', dueAt: await dueAfter(swf, f, queued, 'ActivityTaskScheduled', SHORT) });
 
-  const decider = await startRun(swf, f, 'decider', { taskStartToCloseTimeout: s });
+  const decider = await startTimedRun(swf, f, 'decider', { taskStartToCloseTimeout: s });
   await takeDecisionTask(swf, f, decider);
   expected.push({ name: 'decision', run: decider, eventType: 'DecisionTaskTimedOut', dueAt: await dueAfter(swf, f, decider, 'DecisionTaskStarted', SHORT) });
 
   // Not due until well after the restart: it must fire on time, not at start-up.
-  const later = await startRun(swf, f, 'later');
+  const later = await startTimedRun(swf, f, 'later');
   await decide(swf, f, later, [startTimer('later', String(SHORT + 2))]);
   const laterDue = await dueAfter(swf, f, later, 'TimerStarted', SHORT + 2);
 
   // Last, so that its first decision task stays on the list untaken.
-  const workflow = await startRun(swf, f, 'workflow', { executionStartToCloseTimeout: s });
+  const workflow = await startTimedRun(swf, f, 'workflow', { executionStartToCloseTimeout: s });
   expected.push({ name: 'workflow', run: workflow, eventType: 'WorkflowExecutionTimedOut', dueAt: await dueAfter(swf, f, workflow, 'WorkflowExecutionStarted', SHORT) });
 
   for (const e of expected) assert.equal(eventsOf(await history(swf, f.domain, e.run), e.eventType).length, 0, `${e.name} not yet fired`);
-  await first.stop();
+  await node.server.stop();
   assert.ok(expected.every((e) => e.dueAt > Date.now()), 'setup was too slow: every deadline must fall due while the server is down');
   const lastDue = Math.max(...expected.map((e) => e.dueAt));
   await new Promise((r) => setTimeout(r, lastDue + 300 - Date.now()));
 
   const restartedAt = Date.now();
-  current = await first.restart();
-  swf = current.client();
+  swf = await node.restart();
   const fired = await waitFor(
     async () => {
       const found = await Promise.all(expected.map(async (e) => eventsOf(await history(swf, f.domain, e.run), e.eventType)));
@@ -123,9 +121,8 @@ test('deadlines that fell due while the server was down fire once at restart, in
 
   // kill -9 and start again: nothing fires a second time.
   const counts = await Promise.all([...expected.map((e) => e.run), later].map(async (r) => (await history(swf, f.domain, r)).length));
-  await current.kill9();
-  current = await current.restart();
-  swf = current.client();
+  await node.server.kill9();
+  swf = await node.restart();
   await new Promise((r) => setTimeout(r, 500));
   const again = await Promise.all([...expected.map((e) => e.run), later].map(async (r) => (await history(swf, f.domain, r)).length));
   assert.deepEqual(again, counts);

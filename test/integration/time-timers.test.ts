@@ -3,38 +3,18 @@
  * CancelTimer / TimerCanceled, CancelTimerFailed, and StartTimer "0" firing at once (the AWS
  * Flow framework relies on it).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SWFClient } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
+import { serverForFile } from '../helpers/setup.js';
 import { history, registerFixture } from '../helpers/swf.js';
-import {
-  advance,
-  cancelTimer,
-  decide,
-  eventAt,
-  eventsFrom,
-  respond,
-  serverNow,
-  signal,
-  startRun,
-  startTimer,
-  takeDecisionTask,
-  timeOf,
-} from './time-support.js';
+import { cancelTimer, complete, decide, eventAt, eventsFrom, respond, startTimer, takeDecisionTask } from '../helpers/workflow.js';
+import { advance, serverNow, signal, startTimedRun, timeOf } from './time-support.js';
 
-let server: TestServer;
-let swf: SWFClient;
-
-before(async () => {
-  server = await TestServer.start({ clock: 'virtual' });
-  swf = server.client();
-});
-after(() => server.dispose());
+const { server, swf } = await serverForFile({ clock: 'virtual' });
 
 test('timers fire in due order, each at its due time, with one decision task for the decider', async () => {
   const f = await registerFixture(swf);
-  const run = await startRun(swf, f, 'w');
+  const run = await startTimedRun(swf, f, 'w');
   await decide(swf, f, run, [startTimer('late', '30'), startTimer('early', '10'), startTimer('middle', '20')]);
   const startedAt = await serverNow(server);
   assert.deepEqual(await eventsFrom(swf, f, run, 5), [
@@ -63,7 +43,7 @@ test('timers fire in due order, each at its due time, with one decision task for
 
 test('CancelTimer: TimerCanceled, and the timer never fires; unknown or fired timers fail to cancel', async () => {
   const f = await registerFixture(swf);
-  const run = await startRun(swf, f, 'w');
+  const run = await startTimedRun(swf, f, 'w');
   await decide(swf, f, run, [startTimer('t1', '60'), startTimer('t2', '5')]);
   await advance(server, 5); // t2 fires: events 7, 8
   await decide(swf, f, run, [cancelTimer('t1'), cancelTimer('t2'), cancelTimer('nope')]);
@@ -85,7 +65,7 @@ test('CancelTimer: TimerCanceled, and the timer never fires; unknown or fired ti
 
 test('StartTimer "0" fires at once, without the clock moving', async () => {
   const f = await registerFixture(swf);
-  const run = await startRun(swf, f, 'w');
+  const run = await startTimedRun(swf, f, 'w');
   const task = await takeDecisionTask(swf, f, run);
   const before = await serverNow(server);
   await respond(swf, task.taskToken, [startTimer('now', '0')]);
@@ -97,12 +77,12 @@ test('StartTimer "0" fires at once, without the clock moving', async () => {
   assert.deepEqual(fired?.timerFiredEventAttributes, { timerId: 'now', startedEventId: 5 });
   assert.equal(timeOf(fired ?? {}), before);
   assert.equal(await serverNow(server), before);
-  await respond(swf, next.taskToken, [{ decisionType: 'CompleteWorkflowExecution' }]);
+  await respond(swf, next.taskToken, [complete()]);
 });
 
 test('a timer pending while a decision task is started is delivered in the task after it', async () => {
   const f = await registerFixture(swf);
-  const run = await startRun(swf, f, 'w');
+  const run = await startTimedRun(swf, f, 'w');
   await decide(swf, f, run, [startTimer('t', '10')]);
   await signal(swf, f, run);
   const busy = await takeDecisionTask(swf, f, run);

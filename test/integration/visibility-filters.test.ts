@@ -14,7 +14,7 @@
  *   40  f    order/1   red          CONTINUED_AS_NEW at 41 → f (run 2, blue) open from 41
  *   42  g    order/1   -            open
  */
-import { before, after, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CountClosedWorkflowExecutionsCommand,
@@ -26,22 +26,20 @@ import {
   type CloseStatus,
   type ListClosedWorkflowExecutionsCommandInput,
   type ListOpenWorkflowExecutionsCommandInput,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { faultOf, registerFixture, type Fixture } from '../helpers/swf.js';
-import { decide, registerWorkflowType, serverNow, start, workflowIds, type Run } from './visibility-support.js';
+import { serverForFile } from '../helpers/setup.js';
+import { expectFault, registerFixture } from '../helpers/swf.js';
+import { complete, decide, ever, fail, registerWorkflowType, startOn, type Run } from '../helpers/workflow.js';
+import { workflowIds } from './visibility-support.js';
 
-let server: TestServer;
-let swf: SWFClient;
-let f: Fixture;
+const { server, swf } = await serverForFile({ clock: 'virtual' });
+const f = await registerFixture(swf);
 /** Virtual epoch seconds when run a started. */
 let t0: number;
 const runs: Record<string, Run> = {};
 /** The (workflowId, runId) of a run, as executionInfo names it. */
 const execution = (name: string) => ({ workflowId: runs[name]?.workflowId, runId: runs[name]?.runId });
 const at = (s: number) => new Date((t0 + s) * 1000);
-const ever = { oldestDate: new Date(0) };
 
 const order1 = { name: 'order', version: '1' };
 const order2 = { name: 'order', version: '2' };
@@ -49,34 +47,30 @@ const ship1 = { name: 'ship', version: '1' };
 
 /** Moves the virtual clock to t0 + s. */
 async function clockTo(s: number): Promise<void> {
-  const now = await serverNow(server.url);
-  await server.advance(t0 + s - now);
+  await server.advance(t0 + s - (await server.now()));
 }
 
 before(async () => {
-  server = await TestServer.start({ clock: 'virtual' });
-  swf = server.client();
-  f = await registerFixture(swf);
   await registerWorkflowType(swf, f, 'order', '2');
   await registerWorkflowType(swf, f, 'ship', '1');
-  t0 = await serverNow(server.url);
-  const a = await start(swf, f, 'a', { workflowType: order1, tagList: ['red', 'blue'] });
+  t0 = await server.now();
+  const a = await startOn(swf, f, 'a', { workflowType: order1, tagList: ['red', 'blue'] });
   await clockTo(1);
-  const b = await start(swf, f, 'b', { workflowType: order2, tagList: ['red'] });
+  const b = await startOn(swf, f, 'b', { workflowType: order2, tagList: ['red'] });
   await clockTo(2);
-  const c = await start(swf, f, 'c', { workflowType: ship1, tagList: ['green'] });
+  const c = await startOn(swf, f, 'c', { workflowType: ship1, tagList: ['green'] });
   await clockTo(3);
-  runs.h = await start(swf, f, 'h', { workflowType: ship1, tagList: ['green'] });
+  runs.h = await startOn(swf, f, 'h', { workflowType: ship1, tagList: ['green'] });
   await clockTo(4);
-  const d = await start(swf, f, 'd', { workflowType: order1, tagList: ['blue'] });
+  const d = await startOn(swf, f, 'd', { workflowType: order1, tagList: ['blue'] });
   await clockTo(5);
-  runs.e = await start(swf, f, 'e', { workflowType: ship1, executionStartToCloseTimeout: '30' });
+  runs.e = await startOn(swf, f, 'e', { workflowType: ship1, executionStartToCloseTimeout: '30' });
   await clockTo(6);
-  runs.i = await start(swf, f, 'i', { workflowType: order2 });
+  runs.i = await startOn(swf, f, 'i', { workflowType: order2 });
   await clockTo(10);
-  await decide(swf, f, a, [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: 'ok' } }]);
+  await decide(swf, f, a, [complete('ok')]);
   await clockTo(11);
-  await decide(swf, f, b, [{ decisionType: 'FailWorkflowExecution', failWorkflowExecutionDecisionAttributes: { reason: 'no' } }]);
+  await decide(swf, f, b, [fail('no')]);
   await clockTo(12);
   await swf.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId: 'c' }));
   await clockTo(13);
@@ -84,18 +78,16 @@ before(async () => {
   await clockTo(14);
   await decide(swf, f, d, [{ decisionType: 'CancelWorkflowExecution', cancelWorkflowExecutionDecisionAttributes: {} }]);
   await clockTo(40); // e times out at 35
-  const f1 = await start(swf, f, 'f', { workflowType: order1, tagList: ['red'] });
+  const f1 = await startOn(swf, f, 'f', { workflowType: order1, tagList: ['red'] });
   await clockTo(41);
   const task = await decide(swf, f, f1, [
     { decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: { tagList: ['blue'] } },
   ]);
   assert.ok(task.taskToken);
   await clockTo(42);
-  runs.g = await start(swf, f, 'g', { workflowType: order1 });
+  runs.g = await startOn(swf, f, 'g', { workflowType: order1 });
   Object.assign(runs, { a, b, c, d, f1 });
 });
-
-after(() => server.dispose());
 
 const listOpen = async (input: Omit<ListOpenWorkflowExecutionsCommandInput, 'domain'>) =>
   workflowIds((await swf.send(new ListOpenWorkflowExecutionsCommand({ domain: f.domain, ...input }))).executionInfos);
@@ -241,12 +233,7 @@ describe('invalid queries', () => {
   const combinations = (names: FilterName[]): FilterName[][] =>
     Array.from({ length: 2 ** names.length }, (_, mask) => names.filter((_, i) => mask & (1 << i))).filter((set) => set.length > 1);
 
-  async function expectValidation(call: Promise<unknown>, message: string): Promise<void> {
-    const err = await faultOf(call);
-    assert.equal(err.name, 'ValidationException', err.message);
-    assert.equal(err.message, message);
-    assert.equal(err.$metadata?.httpStatusCode, 400);
-  }
+  const expectValidation = (call: Promise<unknown>, message: string) => expectFault(call, 'ValidationException', message);
 
   test('closed: at most one of executionFilter, typeFilter, tagFilter and closeStatusFilter', async () => {
     const sets = combinations(['executionFilter', 'typeFilter', 'tagFilter', 'closeStatusFilter']);
@@ -308,9 +295,7 @@ describe('invalid queries', () => {
       () => swf.send(new CountOpenWorkflowExecutionsCommand({ domain: 'no-such-domain', startTimeFilter: ever })),
       () => swf.send(new CountClosedWorkflowExecutionsCommand({ domain: 'no-such-domain', closeTimeFilter: ever })),
     ]) {
-      const err = await faultOf(call());
-      assert.equal(err.name, 'UnknownResourceFault');
-      assert.equal(err.message, 'Unknown domain: no-such-domain');
+      await expectFault(call(), 'UnknownResourceFault', 'Unknown domain: no-such-domain');
     }
   });
 });

@@ -4,7 +4,7 @@
  * same start time (ties are ordered by runId); every fifth run is then terminated, 250 to a
  * virtual second.
  */
-import { before, after, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CountClosedWorkflowExecutionsCommand,
@@ -12,33 +12,27 @@ import {
   ListClosedWorkflowExecutionsCommand,
   ListOpenWorkflowExecutionsCommand,
   TerminateWorkflowExecutionCommand,
-  type ExecutionTimeFilter,
-  type SWFClient,
   type WorkflowExecutionInfo,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { registerFixture, type Fixture } from '../helpers/swf.js';
-import { inParallel, start, type Run } from './visibility-support.js';
+import { serverForFile } from '../helpers/setup.js';
+import { registerFixture } from '../helpers/swf.js';
+import { ever, startOn, type Run } from '../helpers/workflow.js';
+import { inParallel } from './visibility-support.js';
 
 const RUNS = 2_500;
 const STARTED_PER_SECOND = 500;
 const CLOSED_PER_SECOND = 250;
 
-let server: TestServer;
-let swf: SWFClient;
-let f: Fixture;
+const { server, swf } = await serverForFile({ clock: 'virtual' });
+const f = await registerFixture(swf);
 let started: Run[] = [];
 /** Every fifth run, terminated. */
 let closed: Run[] = [];
-const ever: ExecutionTimeFilter = { oldestDate: new Date(0) };
 
 before(async () => {
-  server = await TestServer.start({ clock: 'virtual' });
-  swf = server.client();
-  f = await registerFixture(swf);
   for (let group = 0; group < RUNS / STARTED_PER_SECOND; group++) {
     const ids = Array.from({ length: STARTED_PER_SECOND }, (_, i) => `run-${group * STARTED_PER_SECOND + i}`);
-    started.push(...(await inParallel(ids, 8, (id) => start(swf, f, id, { taskList: f.taskList }))));
+    started.push(...(await inParallel(ids, 8, (id) => startOn(swf, f, id, { taskList: { name: f.taskList } }))));
     await server.advance(1);
   }
   started = started.map(({ workflowId, runId }) => ({ workflowId, runId }));
@@ -49,8 +43,6 @@ before(async () => {
     await server.advance(1);
   }
 });
-
-after(() => server.dispose());
 
 type Lister = (nextPageToken: string | undefined) => Promise<{ executionInfos?: WorkflowExecutionInfo[]; nextPageToken?: string }>;
 
@@ -135,7 +127,7 @@ test('runs that start or close between pages neither repeat nor hide the others'
   const first = await list();
   assert.equal(first.executionInfos?.length, 500);
   // A newer run sorts before the position reached; an unseen run that closes drops out.
-  const newcomer = await start(swf, f, 'newcomer', { taskList: f.taskList });
+  const newcomer = await startOn(swf, f, 'newcomer', { taskList: { name: f.taskList } });
   const seen = new Set((first.executionInfos ?? []).map(runIdOf));
   const leaving = openRuns().find((r) => !seen.has(r.runId));
   assert.ok(leaving);

@@ -17,12 +17,12 @@ import {
   TerminateWorkflowExecutionCommand,
   type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { faultOf, registerFixture, type Fixture } from '../helpers/swf.js';
-import { decide, start, workflowIds, type Run } from './visibility-support.js';
+import { restartableServer, serverForTest } from '../helpers/setup.js';
+import { expectFault, registerFixture, type Fixture } from '../helpers/swf.js';
+import { decide, ever, startOn, type Run } from '../helpers/workflow.js';
+import { workflowIds } from './visibility-support.js';
 
 const DAY = 86_400;
-const ever = { oldestDate: new Date(0) };
 
 const closedIds = async (swf: SWFClient, f: Fixture) =>
   workflowIds((await swf.send(new ListClosedWorkflowExecutionsCommand({ domain: f.domain, closeTimeFilter: ever }))).executionInfos);
@@ -36,9 +36,7 @@ async function assertForgotten(swf: SWFClient, f: Fixture, run: Run): Promise<vo
     () => swf.send(new DescribeWorkflowExecutionCommand({ domain: f.domain, execution })),
     () => swf.send(new GetWorkflowExecutionHistoryCommand({ domain: f.domain, execution })),
   ]) {
-    const err = await faultOf(call());
-    assert.equal(err.name, 'UnknownResourceFault', err.message);
-    assert.equal(err.message, `Unknown execution: WorkflowExecution=[workflowId=${run.workflowId}, runId=${run.runId}]`);
+    await expectFault(call(), 'UnknownResourceFault', `Unknown execution: WorkflowExecution=[workflowId=${run.workflowId}, runId=${run.runId}]`);
   }
 }
 
@@ -57,18 +55,16 @@ function storedRows(dataDir: string, runIds: readonly string[]): Record<string, 
 const nothingStored = { executions: 0, events: 0, execution_tags: 0, tasks: 0, timers: 0 };
 
 test('a closed run stays for the retention period after it closed, then goes with its history', async (t) => {
-  const server = await TestServer.start({ clock: 'virtual' });
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const { server, swf } = await serverForTest(t, { clock: 'virtual' });
   const f = await registerFixture(swf, { retentionDays: '2' });
-  const done = await start(swf, f, 'done', { tagList: ['kept'] });
+  const done = await startOn(swf, f, 'done', { tagList: ['kept'] });
   await decide(swf, f, done, [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: {} }]);
   await server.advance(DAY);
   // Closed one day later than `done`: its retention ends one day later too.
-  const later = await start(swf, f, 'later');
+  const later = await startOn(swf, f, 'later');
   await swf.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId: 'later' }));
   await server.advance(1);
-  const chain = await start(swf, f, 'chain', { tagList: ['kept'] });
+  const chain = await startOn(swf, f, 'chain', { tagList: ['kept'] });
   await decide(swf, f, chain, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: { executionStartToCloseTimeout: String(10 * DAY) } }]);
   assert.deepEqual(await closedIds(swf, f), ['chain', 'later', 'done']);
   assert.deepEqual(await openIds(swf, f), ['chain']);
@@ -98,11 +94,9 @@ test('a closed run stays for the retention period after it closed, then goes wit
 
 for (const retentionDays of ['0', 'NONE']) {
   test(`retention ${retentionDays}: the run is removed as soon as it closes`, async (t) => {
-    const server = await TestServer.start({ clock: 'virtual' });
-    t.after(() => server.dispose());
-    const swf = server.client();
+    const { server, swf } = await serverForTest(t, { clock: 'virtual' });
     const f = await registerFixture(swf, { retentionDays });
-    const run = await start(swf, f, 'brief', { tagList: ['gone'] });
+    const run = await startOn(swf, f, 'brief', { tagList: ['gone'] });
     await swf.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId: 'brief' }));
     // Time does not move: this only waits for the clock component's pass that was due at once.
     await server.advance(0);
@@ -113,17 +107,14 @@ for (const retentionDays of ['0', 'NONE']) {
 }
 
 test('a retention deadline survives a restart', async (t) => {
-  const first = await TestServer.start({ clock: 'virtual' });
-  const swf1 = first.client();
-  const f = await registerFixture(swf1, { retentionDays: '1' });
-  const run = await start(swf1, f, 'durable');
-  await swf1.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId: 'durable' }));
-  await first.kill9();
-  const server = await first.restart();
-  t.after(() => server.dispose());
-  const swf = server.client();
+  const node = await restartableServer(t, { clock: 'virtual' });
+  const f = await registerFixture(node.swf, { retentionDays: '1' });
+  const run = await startOn(node.swf, f, 'durable');
+  await node.swf.send(new TerminateWorkflowExecutionCommand({ domain: f.domain, workflowId: 'durable' }));
+  await node.server.kill9();
+  const swf = await node.restart();
   assert.deepEqual(await closedIds(swf, f), ['durable']);
-  await server.advance(DAY);
+  await node.server.advance(DAY);
   assert.deepEqual(await closedIds(swf, f), []);
-  assert.deepEqual(storedRows(server.dataDir, [run.runId]), nothingStored);
+  assert.deepEqual(storedRows(node.server.dataDir, [run.runId]), nothingStored);
 });

@@ -2,7 +2,7 @@
  * Resource tags on domain ARNs (RegisterDomain's tags, TagResource, UntagResource,
  * ListTagsForResource) and execution tag lists (at most 5, each usable in a tagFilter).
  */
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CountOpenWorkflowExecutionsCommand,
@@ -15,31 +15,17 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   type ResourceTag,
-  type SWFClient,
 } from '@aws-sdk/client-swf';
-import { TestServer } from '../helpers/server.js';
-import { faultOf, registerFixture, uniqueName } from '../helpers/swf.js';
+import { serverForFile, serverForTest } from '../helpers/setup.js';
+import { expectFault, registerFixture, uniqueName } from '../helpers/swf.js';
+import { ever } from '../helpers/workflow.js';
 import { workflowIds } from './visibility-support.js';
 
-let server: TestServer;
-let swf: SWFClient;
-
-before(async () => {
-  server = await TestServer.start();
-  swf = server.client();
-});
-after(() => server.dispose());
+const { swf } = await serverForFile();
 
 const arnOf = (domain: string) => `arn:aws:swf:us-east-1:000000000000:/domain/${domain}`;
 const tagsOf = async (domain: string) => (await swf.send(new ListTagsForResourceCommand({ resourceArn: arnOf(domain) }))).tags;
 const manyTags = (n: number, prefix = 'k'): ResourceTag[] => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: `v${i}` }));
-
-async function expectFault(call: Promise<unknown>, name: string, message?: string): Promise<void> {
-  const err = await faultOf(call);
-  assert.equal(err.name, name, err.message);
-  if (message !== undefined) assert.equal(err.message, message);
-  assert.equal(err.$metadata?.httpStatusCode, 400);
-}
 
 test('a domain has an ARN, and the tags it was registered with', async () => {
   const name = uniqueName('tagged');
@@ -132,11 +118,11 @@ test('an execution takes up to 5 tags, and each finds it in a tagFilter', async 
   await swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'tagged', workflowType: f.workflowType, tagList }));
   await swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'plain', workflowType: f.workflowType }));
   for (const tag of tagList) {
-    const out = await swf.send(new ListOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: { oldestDate: new Date(0) }, tagFilter: { tag } }));
+    const out = await swf.send(new ListOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: ever, tagFilter: { tag } }));
     assert.deepEqual(workflowIds(out.executionInfos), ['tagged']);
     assert.deepEqual(out.executionInfos?.[0]?.tagList, tagList);
   }
-  const count = await swf.send(new CountOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: { oldestDate: new Date(0) }, tagFilter: { tag: 'six' } }));
+  const count = await swf.send(new CountOpenWorkflowExecutionsCommand({ domain: f.domain, startTimeFilter: ever, tagFilter: { tag: 'six' } }));
   assert.equal(count.count, 0);
   await expectFault(
     swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: 'crowded', workflowType: f.workflowType, tagList: [...tagList, 'six'] })),
@@ -146,9 +132,7 @@ test('an execution takes up to 5 tags, and each finds it in a tagFilter', async 
 });
 
 test('--region and --account-id set the ARNs', async (t) => {
-  const other = await TestServer.start({ args: ['--region', 'eu-west-1', '--account-id', '123456789012'] });
-  t.after(() => other.dispose());
-  const client = other.client();
+  const { swf: client } = await serverForTest(t, { args: ['--region', 'eu-west-1', '--account-id', '123456789012'] });
   const name = uniqueName('regional');
   await client.send(new RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '1', tags: [{ key: 'k', value: 'v' }] }));
   const arn = `arn:aws:swf:eu-west-1:123456789012:/domain/${name}`;
