@@ -83,9 +83,3 @@ export class SwfFault extends Error {
     return { __type: this.type, message: this.message };
   }
 }
-
-export const fault = (code: FaultName, message: string): SwfFault => new SwfFault(code, message);
-
-export function unknownResource(message: string): SwfFault {
-  return new SwfFault('UnknownResourceFault', message);
-}

@@ -12,11 +12,6 @@ export function durationMs(value: string | undefined): number | undefined {
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
-/** Whether a duration string is usable as a timeout value at all. */
-export function isDuration(value: string): boolean {
-  return value === NONE || /^[0-9]+$/.test(value);
-}
-
 /** SWF's taskPriority is an integer string in [-2147483648, 2147483647]; higher first. */
 export function priorityOf(value: string | undefined): number {
   if (value === undefined) return 0;
