@@ -24,7 +24,7 @@ export async function registerType(
     }
     // SWF allows 10,000 workflow types and 10,000 activity types per domain ("each"),
     // deprecated ones included.
-    if ((await tx.listTypes(input.domain, kind)).length >= s.settings.limits.maxTypesPerDomain) {
+    if ((await tx.countTypes(input.domain, kind)) >= s.settings.limits.maxTypesPerDomain) {
       throw new SwfFault(
         'LimitExceededFault',
         `The number of ${kind} types in domain ${input.domain} reached the limit of ${s.settings.limits.maxTypesPerDomain}`,

@@ -73,7 +73,8 @@ export interface StoreReader {
   listDomains(): Promise<DomainRecord[]>;
   getType(domain: string, kind: TypeKind, name: string, version: string): Promise<TypeRecord | undefined>;
   listTypes(domain: string, kind: TypeKind): Promise<TypeRecord[]>;
-  countTypes(domain: string): Promise<number>;
+  /** Types of one kind in a domain, deprecated ones included (SWF's per-kind quota). */
+  countTypes(domain: string, kind: TypeKind): Promise<number>;
   getExecution(runId: string): Promise<ExecutionState | undefined>;
   findOpenExecution(domain: string, workflowId: string): Promise<ExecutionState | undefined>;
   countOpenExecutions(domain: string): Promise<number>;

@@ -59,7 +59,8 @@ export function runStoreConformance(name: string, makeStore: StoreFactory): void
       assert.equal(await store.getType('d', 'activity', 'flow', '2'), undefined);
       assert.deepEqual(await store.listTypes('d', 'workflow'), [w1, w2]);
       assert.deepEqual(await store.listTypes('d', 'activity'), [a1]);
-      assert.equal(await store.countTypes('d'), 3);
+      assert.equal(await store.countTypes('d', 'workflow'), 2);
+      assert.equal(await store.countTypes('d', 'activity'), 1);
       const undeprecated = type('workflow', 'flow', '2');
       await store.transaction(async (tx) => {
         await tx.putType(undeprecated);
@@ -67,7 +68,8 @@ export function runStoreConformance(name: string, makeStore: StoreFactory): void
       });
       assert.deepEqual(await store.getType('d', 'workflow', 'flow', '2'), undeprecated);
       assert.equal(await store.getType('d', 'activity', 'flow', '1'), undefined);
-      assert.equal(await store.countTypes('d'), 2);
+      assert.equal(await store.countTypes('d', 'workflow'), 2);
+      assert.equal(await store.countTypes('d', 'activity'), 0);
     });
 
     it('inserts, finds and updates runs, keeping the state JSON exactly', async (t) => {
@@ -316,7 +318,7 @@ export function runStoreConformance(name: string, makeStore: StoreFactory): void
       assert.equal(await store.getTask('t1'), undefined);
       assert.equal(await store.nextDueAt(), undefined);
       // The store works on afterwards and returns what the transaction returns.
-      assert.equal(await store.transaction(async (tx) => (await tx.countTypes('d')) + 42), 42);
+      assert.equal(await store.transaction(async (tx) => (await tx.countTypes('d', 'workflow')) + 42), 42);
     });
 
     runVisibilityConformance(open);

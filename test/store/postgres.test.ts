@@ -43,7 +43,7 @@ await ifPostgres(() => {
       t.after(() => fresh.drop());
       const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open({ connectionString: fresh.url })));
       t.after(() => Promise.all(stores.map((s) => s.close())));
-      await Promise.all(stores.map((s) => s.transaction((tx) => tx.countTypes('d'))));
+      await Promise.all(stores.map((s) => s.transaction((tx) => tx.countTypes('d', 'workflow'))));
       const reopened = await PostgresStore.open({ connectionString: fresh.url });
       await reopened.close();
     });

@@ -80,8 +80,8 @@ export class PgOperations implements StoreTx {
     return (await this.rows('SELECT * FROM types WHERE domain = $1 AND kind = $2 ORDER BY name, version', [domain, kind])).map(toType);
   }
 
-  countTypes(domain: string) {
-    return this.count('SELECT count(*) AS n FROM types WHERE domain = $1', [domain]);
+  countTypes(domain: string, kind: TypeKind) {
+    return this.count('SELECT count(*) AS n FROM types WHERE domain = $1 AND kind = $2', [domain, kind]);
   }
 
   async getExecution(runId: string) {

@@ -167,7 +167,7 @@ export class PostgresStore implements Store {
   listDomains = () => this.read((r) => r.listDomains());
   getType = (domain: string, kind: TypeKind, name: string, version: string) => this.read((r) => r.getType(domain, kind, name, version));
   listTypes = (domain: string, kind: TypeKind) => this.read((r) => r.listTypes(domain, kind));
-  countTypes = (domain: string) => this.read((r) => r.countTypes(domain));
+  countTypes = (domain: string, kind: TypeKind) => this.read((r) => r.countTypes(domain, kind));
   getExecution = (runId: string) => this.read((r) => r.getExecution(runId));
   findOpenExecution = (domain: string, workflowId: string) => this.read((r) => r.findOpenExecution(domain, workflowId));
   countOpenExecutions = (domain: string) => this.read((r) => r.countOpenExecutions(domain));

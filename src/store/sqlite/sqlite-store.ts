@@ -170,7 +170,7 @@ export class SqliteStore implements Store {
   listDomains = () => this.read(() => this.tx.listDomains());
   getType = (domain: string, kind: TypeKind, name: string, version: string) => this.read(() => this.tx.getType(domain, kind, name, version));
   listTypes = (domain: string, kind: TypeKind) => this.read(() => this.tx.listTypes(domain, kind));
-  countTypes = (domain: string) => this.read(() => this.tx.countTypes(domain));
+  countTypes = (domain: string, kind: TypeKind) => this.read(() => this.tx.countTypes(domain, kind));
   getExecution = (runId: string) => this.read(() => this.tx.getExecution(runId));
   findOpenExecution = (domain: string, workflowId: string) => this.read(() => this.tx.findOpenExecution(domain, workflowId));
   countOpenExecutions = (domain: string) => this.read(() => this.tx.countOpenExecutions(domain));
@@ -200,8 +200,8 @@ export class SqliteStore implements Store {
       async listTypes(domain, kind) {
         return (q('SELECT * FROM types WHERE domain = ? AND kind = ? ORDER BY name, version').all(domain, kind) as Row[]).map(toType);
       },
-      async countTypes(domain) {
-        return (q('SELECT count(*) AS n FROM types WHERE domain = ?').get(domain) as { n: number }).n;
+      async countTypes(domain, kind) {
+        return (q('SELECT count(*) AS n FROM types WHERE domain = ? AND kind = ?').get(domain, kind) as { n: number }).n;
       },
       async getExecution(runId) {
         return toState(q('SELECT state FROM executions WHERE run_id = ?').get(runId) as Row | undefined);
