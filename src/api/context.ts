@@ -6,8 +6,21 @@ import type { Limits } from '../engine/index.js';
 import type { Executor } from '../executor/executor.js';
 import type { OperationShapes } from '../model/operation-shapes.js';
 import type { OperationName } from '../model/tables.js';
-import type { RequestContext } from '../server/http.js';
 import type { Store } from '../store/types.js';
+
+/** One request as the HTTP front hands it to a handler. */
+export interface RequestContext {
+  requestId: string;
+  /** Aborted when the client closes the connection before it was answered. */
+  signal: AbortSignal;
+  clientGone(): boolean;
+  remoteAddress?: string;
+  /**
+   * The region named by the request's SigV4 credential scope, when it carries one.
+   * Domain ARNs name this region (as SWF's do); without it, `settings.region` serves.
+   */
+  region?: string;
+}
 
 export interface ServerSettings {
   /** How long PollFor*Task holds an empty poll (SWF: 60 s). */

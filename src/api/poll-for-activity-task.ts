@@ -1,7 +1,7 @@
 /** PollForActivityTask: a long poll that hands the next activity task of a task list to one worker. */
 import type { ActivityTask } from '../model/shapes.js';
 import type { Handler, Services } from './context.js';
-import type { RequestContext } from '../server/http.js';
+import type { RequestContext } from './context.js';
 import { isOpen, startActivity } from '../engine/index.js';
 import { requireDomain } from './common.js';
 import { ClientGone } from './client-gone.js';

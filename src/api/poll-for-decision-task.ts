@@ -5,7 +5,7 @@
  */
 import type { DecisionTask } from '../model/shapes.js';
 import type { Handler, Services } from './context.js';
-import type { RequestContext } from '../server/http.js';
+import type { RequestContext } from './context.js';
 import { startDecisionTask, isOpen } from '../engine/index.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
 import { requireDomain } from './common.js';

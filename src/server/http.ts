@@ -16,14 +16,8 @@ import { randomUUID } from 'node:crypto';
 import { SwfFault } from '../faults.js';
 import type { OperationName } from '../model/tables.js';
 import { isOperationName, validateInput } from '../model/validate.js';
-
-export interface RequestContext {
-  requestId: string;
-  /** Aborted when the client closes the connection before it was answered. */
-  signal: AbortSignal;
-  clientGone(): boolean;
-  remoteAddress?: string;
-}
+import type { RequestContext } from '../api/context.js';
+import { signingRegion } from './signing-region.js';
 
 export type Dispatch = (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
 
@@ -132,8 +126,10 @@ async function handle(
     checkContentType(req.headers['content-type']);
     const input: unknown = parseBody(body);
     validateInput(operation, input);
+    const region = signingRegion(req.headers.authorization);
     const ctx: RequestContext = {
       requestId,
+      ...(region !== undefined ? { region } : {}),
       signal: abort.signal,
       clientGone: () => abort.signal.aborted,
       ...(req.socket.remoteAddress !== undefined ? { remoteAddress: req.socket.remoteAddress } : {}),

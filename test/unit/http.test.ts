@@ -4,7 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SwfFault } from '../../src/faults.js';
 import { createHttpServer } from '../../src/server/http.js';
-import type { Dispatch, HttpServerOptions, RequestContext } from '../../src/server/http.js';
+import type { Dispatch, HttpServerOptions } from '../../src/server/http.js';
+import type { RequestContext } from '../../src/api/context.js';
 
 interface Answer {
   status: number;
