@@ -20,6 +20,17 @@ export interface RequestContext {
    * Domain ARNs name this region (as SWF's do); without it, `settings.region` serves.
    */
   region?: string;
+  /** The authenticated caller, when authentication is on (set by the HTTP front). */
+  caller?: Caller;
+}
+
+/** An authenticated identity, as IAM names it. */
+export interface Caller {
+  /** The user's name in the auth file. */
+  name: string;
+  accountId: string;
+  /** arn:aws:iam::<account>:user/<name> */
+  arn: string;
 }
 
 export interface ServerSettings {
