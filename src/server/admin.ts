@@ -6,9 +6,11 @@
  *                              deadline that falls due on the way, in order; answers
  *                              {"now": <epoch seconds>, "fired": <deadlines fired>} once all
  *                              of them committed (so the caller sees their events at once).
+ * and the console's read-only endpoints (admin-console.ts): /admin/deadlines, /admin/activities.
  */
 import type http from 'node:http';
 import type { Services } from '../api/context.js';
+import { consoleRoutes } from './admin-console.js';
 
 /** The most an advance may move the clock in one call: ten years, far beyond any SWF timeout. */
 const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
@@ -33,6 +35,7 @@ function advanceSeconds(body: Buffer): number | undefined {
 }
 
 export function adminRoutes(services: Services) {
+  const consoleRoute = consoleRoutes(services);
   return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/admin/clock') {
@@ -62,6 +65,6 @@ export function adminRoutes(services: Services) {
       send(res, 200, { now: services.clock.now() / 1000, fired });
       return true;
     }
-    return false;
+    return consoleRoute(req, res);
   };
 }

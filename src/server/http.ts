@@ -18,6 +18,7 @@ import type { OperationName } from '../model/tables.js';
 import { isOperationName, validateInput } from '../model/validate.js';
 import type { RequestContext } from '../api/context.js';
 import { signingRegion } from './signing-region.js';
+import { isConsolePath, serveConsole } from './console-static.js';
 
 export type Dispatch = (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
 
@@ -96,6 +97,8 @@ async function handle(
   if ((method === 'GET' || method === 'HEAD') && (path === '/' || path === '/health')) {
     return sendJson(res, 200, { status: 'ok' });
   }
+  // The web console's static files (no data in them: the page calls the API like any client).
+  if (isConsolePath(path)) return serveConsole(req, res, path);
 
   const body = await readBody(req, maxBodyBytes);
   if (body === 'aborted') return;

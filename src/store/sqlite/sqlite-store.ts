@@ -17,6 +17,7 @@ import { loadMigrations } from '../migrations.js';
 import { Mutex } from '../mutex.js';
 import {
   DuplicateOpenExecution,
+  type DeadlineQuery,
   type DomainRecord,
   type ExecutionPage,
   type ExecutionQuery,
@@ -29,7 +30,7 @@ import {
   type TypeKind,
   type TypeRecord,
 } from '../types.js';
-import { toDomain, toState, toTask, toType, type Row } from '../rows.js';
+import { deadlinesQuery, toDeadline, toDomain, toState, toTask, toType, type Row } from '../rows.js';
 import { buildCountQuery, buildListQuery, pageOf, questionMark } from '../visibility-sql.js';
 
 export interface SqliteOptions {
@@ -180,6 +181,7 @@ export class SqliteStore implements Store {
   getTask = (token: string) => this.read(() => this.tx.getTask(token));
   countPendingTasks = (domain: string, kind: TaskKind, taskList: string) => this.read(() => this.tx.countPendingTasks(domain, kind, taskList));
   nextDueAt = () => this.read(() => this.tx.nextDueAt());
+  listDeadlines = (query: DeadlineQuery) => this.read(() => this.tx.listDeadlines(query));
 
   /** The transaction-scoped operations. Synchronous underneath; async to match the Store seam. */
   private makeTx(): StoreTx {
@@ -239,6 +241,10 @@ export class SqliteStore implements Store {
       async nextDueAt() {
         const r = q('SELECT min(due_at) AS d FROM timers').get() as { d: number | null };
         return r.d ?? undefined;
+      },
+      async listDeadlines(query) {
+        const built = deadlinesQuery(query, () => '?');
+        return (q(built.sql).all(...built.params) as Row[]).map(toDeadline);
       },
       async putDomain(d) {
         q(`INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES (?, ?, ?, ?, ?, ?)
