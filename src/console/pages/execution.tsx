@@ -322,7 +322,17 @@ export function ExecutionPage({ domain, workflowId, runId }: { domain: string; w
           </section>
           <section aria-labelledby="deadlines-h">
             <h2 id="deadlines-h">Timers and timeouts</h2>
-            {extras.data && <DeadlinesTable deadlines={extras.data.deadlines} now={now} showRun={false} />}
+            {extras.data && (
+              <DeadlinesTable
+                deadlines={extras.data.deadlines}
+                now={now}
+                showRun={false}
+                timerName={(ref) => {
+                  const e = events[Number(ref) - 1];
+                  return e?.eventType === 'TimerStarted' ? String(attributesOf(e).timerId) : undefined;
+                }}
+              />
+            )}
           </section>
         </div>
       )}

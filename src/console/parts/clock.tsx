@@ -52,9 +52,10 @@ export function useServerNow(): () => number {
 }
 
 /** What a deadline kind means, in words. */
-export function describeDeadline(kind: string, ref: string): string {
+export function describeDeadline(kind: string, ref: string, timerName?: (startedEventId: string) => string | undefined): string {
+  const timer = timerName?.(ref);
   const words: Record<string, string> = {
-    timer: `timer ${ref} fires`,
+    timer: timer !== undefined ? `timer ${timer} fires` : `timer started by event ${ref} fires`,
     workflowStartToClose: 'workflow START_TO_CLOSE timeout',
     decisionStartToClose: `decision task START_TO_CLOSE timeout (scheduled event ${ref})`,
     decisionScheduleToStart: `decision task SCHEDULE_TO_START timeout (scheduled event ${ref})`,
@@ -68,7 +69,7 @@ export function describeDeadline(kind: string, ref: string): string {
   return words[kind] ?? `${kind} ${ref}`;
 }
 
-export function DeadlinesTable({ deadlines, now, showRun }: { deadlines: Deadline[]; now: number; showRun: boolean }): JSX.Element {
+export function DeadlinesTable({ deadlines, now, showRun, timerName }: { deadlines: Deadline[]; now: number; showRun: boolean; timerName?: (startedEventId: string) => string | undefined }): JSX.Element {
   if (deadlines.length === 0) return <p class="muted">Nothing is due.</p>;
   return (
     <div class="table-wrap">
@@ -86,7 +87,7 @@ export function DeadlinesTable({ deadlines, now, showRun }: { deadlines: Deadlin
             <tr key={`${d.runId}/${d.kind}/${d.ref}`}>
               <td class="time">{formatTime(d.dueAt)}</td>
               <td>{d.dueAt <= now ? 'due now' : formatDuration(d.dueAt - now)}</td>
-              <td>{describeDeadline(d.kind, d.ref)}</td>
+              <td>{describeDeadline(d.kind, d.ref, timerName)}</td>
               {showRun && (
                 <td>
                   {d.domain !== undefined && d.workflowId !== undefined ? (

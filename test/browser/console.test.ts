@@ -1,0 +1,141 @@
+/**
+ * The web console in a real browser (headless Chromium via puppeteer-core) against the real
+ * server on a virtual clock: find an execution by filter, open it, read its events and its
+ * timeline, watch a new event arrive live, signal it from the page, advance the clock and see
+ * its timer fire, and terminate another execution from the page — checking through the SDK
+ * that each action really happened.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DescribeWorkflowExecutionCommand, SignalWorkflowExecutionCommand } from '@aws-sdk/client-swf';
+import type { Page } from 'puppeteer-core';
+import { serverForFile } from '../helpers/setup.js';
+import { history } from '../helpers/swf.js';
+import { attributes, browserMissing, countOf, launchBrowser, rowTexts, signIn, textOf, type Launched } from '../helpers/browser.js';
+import { seedDemo, type Demo } from './demo.js';
+
+/** The issue asks for new events within 2 s; the page polls every second. */
+const LIVE_MS = 2000;
+
+const missing = browserMissing();
+
+describe('web console', { skip: missing }, async () => {
+  const { server, swf } = await serverForFile({ clock: 'virtual' });
+  let launched: Launched;
+  let page: Page;
+  let demo: Demo;
+
+  before(async () => {
+    demo = await seedDemo(server, swf);
+    launched = await launchBrowser();
+    page = await launched.browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    page.setDefaultTimeout(10_000);
+  });
+  after(() => launched?.close());
+
+  const eventRow = (type: string) => `table.events tr.event[data-event-type=${type}]`;
+
+  it('lists the domains with their retention and counts', async () => {
+    await signIn(page, server.url);
+    await page.waitForSelector('table.domains tbody tr th a ::-p-text(orders)');
+    const row = (await rowTexts(page, 'table.domains tbody tr')).find((cells) => cells[0] === 'orders');
+    assert.deepEqual(row?.slice(0, 5), ['orders', 'REGISTERED', '30 days', '2', '7']);
+  });
+
+  it('finds an execution by its workflowId filter and opens it', async () => {
+    await page.click('table.domains a ::-p-text(orders)');
+    await page.waitForSelector('h1 ::-p-text(Executions in)');
+    assert.match(page.url(), /\/console\/domains\/orders$/);
+    await page.waitForSelector('table.executions tbody tr');
+    assert.equal(await countOf(page, 'table.executions tbody tr'), 2, 'both open runs listed');
+    await page.select('select[name=filter]', 'workflowId');
+    await page.type('input[name=workflowId]', 'order-1042');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForFunction("document.querySelectorAll('table.executions tbody tr').length === 1 && location.search.includes('workflowId=order-1042')");
+    assert.match(await textOf(page, '[data-testid=count]'), /^1 open execution match/);
+    await page.click('table.executions tbody a ::-p-text(order-1042)');
+    await page.waitForSelector('.execution h1');
+    assert.equal(new URL(page.url()).pathname, `/console/domains/orders/executions/order-1042/${demo.main.runId}`);
+  });
+
+  it('shows the details, the events and the timeline with the retry on one row', async () => {
+    await page.waitForSelector(eventRow('WorkflowExecutionSignaled'));
+    const details = await textOf(page, 'dl.details');
+    assert.match(details, /Task list\s+tl-order-1042/);
+    assert.match(details, /Child policy\s+TERMINATE/);
+    assert.match(await textOf(page, 'ul.children'), /order-1042-ship .* completed/);
+    assert.match(await textOf(page, '.execution'), /authorizing: 50%/, 'the last heartbeat details of the running activity');
+    const events = await attributes(page, 'table.events tr.event', 'data-event-type');
+    assert.equal(events[0], 'WorkflowExecutionStarted');
+    assert.ok(events.includes('ActivityTaskFailed') && events.includes('TimerStarted'));
+    // One row for both attempts of "charge": the failed one and the running retry.
+    const charge = await attributes(page, '.tl-row[data-row="a:charge"] .bar', 'data-outcome');
+    assert.deepEqual(charge, ['failed', 'running']);
+    assert.deepEqual(await attributes(page, '.tl-row[data-row="a:reserve"] .bar', 'data-outcome'), ['completed']);
+    assert.deepEqual(await attributes(page, '.tl-row[data-row="t:payment-reminder"] .bar', 'data-outcome'), ['running']);
+    assert.deepEqual(await attributes(page, '.tl-row[data-row="c:order-1042-ship"] .bar', 'data-outcome'), ['completed']);
+    // A bar selects its event in the history, which opens to show its attributes.
+    await page.click('.tl-row[data-row="a:charge"] .bar.failed');
+    await page.waitForSelector('tr.detail ::-p-text(card declined)');
+  });
+
+  it('shows an event the SDK caused within 2 s, without a reload', async () => {
+    const before = await countOf(page, 'table.events tr.event');
+    const sent = Date.now();
+    await swf.send(new SignalWorkflowExecutionCommand({ domain: 'orders', ...demo.main, signalName: 'from-the-sdk' }));
+    await page.waitForSelector('table.events tr.event ::-p-text(from-the-sdk)', { timeout: LIVE_MS });
+    const elapsed = Date.now() - sent;
+    assert.ok(elapsed <= LIVE_MS, `shown after ${elapsed} ms`);
+    assert.ok((await countOf(page, 'table.events tr.event')) > before);
+  });
+
+  it('signals the execution from the page and shows the API answer', async () => {
+    await page.click('.actions button ::-p-text(Signal)');
+    await page.waitForSelector('dialog[open] form[data-action=signal]');
+    await page.type('dialog[open] input[name=signalName]', 'from-the-console');
+    await page.type('dialog[open] textarea[name=input]', '{"note":"hello"}');
+    await page.click('dialog[open] button[type=submit]');
+    await page.waitForSelector('dialog[open] [role=status] ::-p-text(SignalWorkflowExecution succeeded)');
+    await page.click('dialog[open] button ::-p-text(Close)');
+    await page.waitForSelector('table.events tr.event ::-p-text(from-the-console)');
+    const signals = (await history(swf, 'orders', demo.main)).filter((e) => e.eventType === 'WorkflowExecutionSignaled');
+    assert.deepEqual(signals.at(-1)?.workflowExecutionSignaledEventAttributes, { signalName: 'from-the-console', input: '{"note":"hello"}' });
+  });
+
+  it('advances the virtual clock from the page and shows the timer fire', async () => {
+    await page.click('button.clock-button');
+    await page.waitForSelector('dialog[open] ::-p-text(Next deadlines in orders)');
+    await page.waitForSelector('dialog[open] table.deadlines ::-p-text(timer started by event)');
+    const before = await server.now();
+    await page.click('dialog[open] .advance button ::-p-text(1 h)');
+    await page.waitForSelector('dialog[open] [role=status] ::-p-text(deadlines fired)');
+    assert.ok((await server.now()) >= before + 3600);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(eventRow('TimerFired'), { timeout: LIVE_MS });
+    assert.deepEqual(await attributes(page, '.tl-row[data-row="t:payment-reminder"] .bar', 'data-outcome'), ['completed']);
+  });
+
+  it('terminates another execution from the page', async () => {
+    await page.goto(`${server.url}/console/domains/orders?status=open`);
+    await page.click('table.executions tbody a ::-p-text(order-1043)');
+    await page.waitForSelector('.execution h1 ::-p-text(order-1043)');
+    await page.click('.actions button ::-p-text(Terminate)');
+    await page.waitForSelector('dialog[open] form[data-action=terminate]');
+    await page.type('dialog[open] input[name=reason]', 'customer cancelled');
+    await page.click('dialog[open] button[type=submit]');
+    await page.waitForSelector('dialog[open] [role=status] ::-p-text(TerminateWorkflowExecution succeeded)');
+    await page.click('dialog[open] button ::-p-text(Close)');
+    await page.waitForSelector('.execution h1 .badge ::-p-text(TERMINATED)');
+    await page.waitForSelector(eventRow('WorkflowExecutionTerminated'));
+    const out = await swf.send(new DescribeWorkflowExecutionCommand({ domain: 'orders', execution: demo.other }));
+    assert.equal(out.executionInfo?.closeStatus, 'TERMINATED');
+    const terminated = (await history(swf, 'orders', demo.other)).at(-1);
+    assert.equal(terminated?.workflowExecutionTerminatedEventAttributes?.reason, 'customer cancelled');
+  });
+
+  it('shows the fault the API answers for an execution that does not exist', async () => {
+    await page.goto(`${server.url}/console/domains/orders/executions/order-1043/not-a-run-id`);
+    await page.waitForSelector('.fault ::-p-text(UnknownResourceFault)');
+  });
+});
