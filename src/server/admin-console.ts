@@ -4,11 +4,11 @@
  * signed request from a caller allowed openswf:Admin), so the console gains nothing a
  * signed client could not ask for.
  *
- *   GET /admin/deadlines?domain=<name>&runId=<id>&limit=<1..1000, default 100>
+ *   GET /admin/deadlines?domain=<name>&runId=<id>&limit=<1..1000, default 100>&retention=false
  *       → {"clock": "real"|"virtual", "now": <epoch s>, "deadlines": [{"domain", "workflowId",
  *          "runId", "kind", "ref", "dueAt": <epoch s>}]}
  *       Every armed deadline (SWF timers, timeouts, retention), earliest first; both filters
- *       are optional. `kind` names the timeout (timer, decisionStartToClose,
+ *       are optional; retention=false leaves out the retention deadlines. `kind` names the timeout (timer, decisionStartToClose,
  *       activityHeartbeat, workflowStartToClose, ...), `ref` the timer id or the
  *       scheduled/initiated event id it belongs to.
  *   GET /admin/activities?domain=<name>&runId=<id>
@@ -51,7 +51,7 @@ export function consoleRoutes(services: Services) {
         send(res, 400, { message: `limit must be a whole number from 1 to ${MAX_LIMIT}` });
         return true;
       }
-      const rows = await services.store.listDeadlines({ limit, ...(domain !== undefined ? { domain } : {}), ...(runId !== undefined ? { runId } : {}) });
+      const rows = await services.store.listDeadlines({ limit, withoutRetention: param(url, 'retention') === 'false', ...(domain !== undefined ? { domain } : {}), ...(runId !== undefined ? { runId } : {}) });
       send(res, 200, {
         clock: services.clock.kind,
         now: services.clock.now() / 1000,

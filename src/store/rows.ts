@@ -59,6 +59,7 @@ export function deadlinesQuery(query: DeadlineQuery, param: (n: number) => strin
     params.push(query.runId);
     where.push(`t.run_id = ${param(params.length)}`);
   }
+  if (query.withoutRetention === true) where.push(`t.kind <> 'retention'`);
   params.push(query.limit);
   const sql = `SELECT t.run_id, t.kind, t.ref, t.due_at, e.domain, e.workflow_id FROM timers t LEFT JOIN executions e ON e.run_id = t.run_id
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.due_at, t.run_id, t.kind, t.ref LIMIT ${param(params.length)}`;

@@ -48,6 +48,8 @@ export interface DeadlineRow extends TimerRow {
 export interface DeadlineQuery {
   domain?: string;
   runId?: string;
+  /** Leave out the retention deadlines (OpenSWF's own, not SWF timeouts). */
+  withoutRetention?: boolean;
   limit: number;
 }
 

@@ -34,6 +34,8 @@ try {
   await page.click('tr.event[data-event-type=ActivityTaskFailed] button.toggle');
   await page.screenshot({ path: join(out, 'execution.png'), fullPage: true });
   await page.setViewport({ width: 390, height: 844, isMobile: true });
+  await page.waitForSelector('.timeline .bar');
+  await page.evaluate("document.getElementById('timeline-h').scrollIntoView()");
   await page.screenshot({ path: join(out, 'execution-phone.png') });
   process.stdout.write(`screenshots written to ${out}\n`);
 } finally {

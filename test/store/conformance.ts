@@ -264,6 +264,7 @@ export function runStoreConformance(name: string, makeStore: StoreFactory): void
       assert.deepEqual(await store.listDeadlines({ runId: 'r2', limit: 10 }), [
         { key: { runId: 'r2', kind: 'activityHeartbeat', ref: '5' }, dueAt: 100, domain: 'd2', workflowId: 'w2' },
       ]);
+      assert.deepEqual((await store.listDeadlines({ limit: 10, withoutRetention: true })).map((d) => d.key.kind), ['activityHeartbeat', 'timer', 'workflowStartToClose']);
       const all = await store.listDeadlines({ limit: 3 });
       assert.deepEqual(all.map((d) => d.dueAt), [50, 100, 300]);
       assert.deepEqual(all[0], { key: { runId: 'gone', kind: 'retention', ref: '' }, dueAt: 50 });

@@ -184,7 +184,7 @@ export function ExecutionPage({ domain, workflowId, runId }: { domain: string; w
             <span class="name">{workflowId}</span> <Badge tone={statusTone(info.closeStatus)}>{status}</Badge>
             {info.cancelRequested && open && <Badge tone="warn">cancel requested</Badge>}
             {open && (
-              <span class="live" title="This page follows the execution live">
+              <span class="live-dot" title="This page follows the execution live">
                 ● live
               </span>
             )}

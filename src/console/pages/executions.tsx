@@ -236,12 +236,18 @@ function ExecutionsTable({ domain, rows, closed }: { domain: string; rows: Workf
         <thead>
           <tr>
             <th scope="col">Workflow ID</th>
-            <th scope="col">Run ID</th>
-            <th scope="col">Type</th>
+            <th scope="col" class="col-run">
+              Run ID
+            </th>
+            <th scope="col" class="col-type">
+              Type
+            </th>
             <th scope="col">Started</th>
             {closed && <th scope="col">Closed</th>}
             <th scope="col">Status</th>
-            <th scope="col">Tags</th>
+            <th scope="col" class="col-tags">
+              Tags
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -250,12 +256,12 @@ function ExecutionsTable({ domain, rows, closed }: { domain: string; rows: Workf
               <th scope="row">
                 <Link href={executionHref(domain, e.execution.workflowId, e.execution.runId)}>{e.execution.workflowId}</Link>
               </th>
-              <td>
+              <td class="col-run">
                 <code class="run-id" title={e.execution.runId}>
                   {e.execution.runId.slice(0, 12)}…
                 </code>
               </td>
-              <td>
+              <td class="col-type">
                 {e.workflowType.name} <span class="muted">v{e.workflowType.version}</span>
               </td>
               <td class="time">{formatTime(e.startTimestamp)}</td>
@@ -263,7 +269,7 @@ function ExecutionsTable({ domain, rows, closed }: { domain: string; rows: Workf
               <td>
                 <Badge tone={statusTone(e.closeStatus)}>{e.closeStatus ?? (e.cancelRequested ? 'OPEN (cancel requested)' : 'OPEN')}</Badge>
               </td>
-              <td>{(e.tagList ?? []).map((t) => <span class="tag">{t}</span>)}</td>
+              <td class="col-tags">{(e.tagList ?? []).map((t) => <span class="tag">{t}</span>)}</td>
             </tr>
           ))}
         </tbody>

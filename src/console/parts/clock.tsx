@@ -156,7 +156,7 @@ function ClockPanel({ reading, domain, onClose }: { reading: ClockReading; domai
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const deadlines = usePoll(
-    () => api.admin<{ deadlines: Deadline[] }>('GET', '/admin/deadlines', { limit: '50', ...(domain !== undefined ? { domain } : {}) }),
+    () => api.admin<{ deadlines: Deadline[] }>('GET', '/admin/deadlines', { limit: '50', retention: 'false', ...(domain !== undefined ? { domain } : {}) }),
     [api, domain],
     2000,
   );
@@ -224,7 +224,7 @@ function ClockPanel({ reading, domain, onClose }: { reading: ClockReading; domai
       )}
       {error && <FaultMessage error={error} />}
       <h3>Next deadlines{domain !== undefined ? ` in ${domain}` : ''}</h3>
-      <p class="muted">SWF timers and timeouts armed now, earliest first, and when each falls due.</p>
+      <p class="muted">SWF timers and timeouts armed now, earliest first, and when each falls due (retention deadlines left out).</p>
       {deadlines.error && <FaultMessage error={deadlines.error} what="deadlines" />}
       {deadlines.data && <DeadlinesTable deadlines={deadlines.data.deadlines} now={reading.now} showRun />}
     </section>

@@ -60,7 +60,7 @@ export function Timeline(props: { events: HistoryEvent[]; now: number; domain: s
         <div class="track">
           {marks.map((t) => (
             <span class="tick" style={{ left: x(model.start + t) }}>
-              +{formatDuration(t)}
+              {t === 0 ? 0 : `+${formatDuration(t)}`}
             </span>
           ))}
         </div>
