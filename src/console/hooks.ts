@@ -1,5 +1,5 @@
 /** Shared state of the console: the signed client, the "refresh now" bus, polling. */
-import { createContext } from 'preact';
+import { Component, createContext, h, type Attributes, type ComponentType, type FunctionComponent, type VNode } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from './api.js';
 import { ApiError } from './api.js';
@@ -91,4 +91,19 @@ export async function allPages<P extends { nextPageToken?: string }, I>(fetchPag
     token = page.nextPageToken;
   } while (token);
   return out;
+}
+
+/**
+ * A component that re-renders only when `same` says its props changed (preact/compat's memo
+ * without the rest of compat, which would double the bundle's framework share).
+ */
+export function memo<P extends object>(render: FunctionComponent<P>, same: (a: P, b: P) => boolean): ComponentType<P> {
+  return class Memo extends Component<P> {
+    override shouldComponentUpdate(next: P): boolean {
+      return !same(this.props, next);
+    }
+    override render(): VNode<P> {
+      return h(render, this.props as P & Attributes);
+    }
+  };
 }

@@ -339,7 +339,7 @@ export function ExecutionPage({ domain, workflowId, runId }: { domain: string; w
 
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
-        <Timeline events={events} now={now} domain={domain} onSelect={(eventId) => setSelected({ eventId, seq: (selected?.seq ?? 0) + 1 })} />
+        <Timeline events={events} now={now} closed={!open} domain={domain} onSelect={(eventId) => setSelected((s) => ({ eventId, seq: (s?.seq ?? 0) + 1 }))} />
       </section>
 
       <section aria-labelledby="history-h">

@@ -5,6 +5,7 @@
  * scrolls like a short one. Closed rows are ROW px high; an open row's height is measured.
  * Keys: Up/Down move between rows, Enter/Space open and close one, Home/End jump.
  */
+import { memo } from '../hooks.js';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { HistoryEvent } from '../../model/shapes.js';
@@ -51,6 +52,30 @@ function EventDetail({ event }: { event: HistoryEvent }): JSX.Element {
   );
 }
 
+interface RowHandlers {
+  toggle(id: number): void;
+  onKey(e: KeyboardEvent, index: number): void;
+}
+
+/** One event's row; kept while it stays in view, so a scroll draws only the rows that came in. */
+const EventRow = memo(
+  function EventRow({ event: e, index, open, handlers }: { event: HistoryEvent; index: number; open: boolean; handlers: { current: RowHandlers } }): JSX.Element {
+    return (
+      <tr class={`event ${open ? 'open' : ''}`} data-event-id={e.eventId} data-event-type={e.eventType}>
+        <td class="num">
+          <button type="button" class="toggle" data-index={index} aria-expanded={open} aria-label={`Event ${e.eventId}, ${e.eventType}`} onClick={() => handlers.current.toggle(e.eventId)} onKeyDown={(k) => handlers.current.onKey(k, index)}>
+            <span aria-hidden="true">{open ? '▾' : '▸'}</span> {e.eventId}
+          </button>
+        </td>
+        <td class="time">{formatTime(e.eventTimestamp)}</td>
+        <td class={`etype ${e.eventType}`}>{e.eventType}</td>
+        <td class="summary">{summarize(e)}</td>
+      </tr>
+    );
+  },
+  (a, b) => a.event === b.event && a.index === b.index && a.open === b.open,
+);
+
 /** The first index whose offset is past `y` (offsets ascending), minus one. */
 function indexAt(offsets: number[], y: number): number {
   let lo = 0;
@@ -63,7 +88,10 @@ function indexAt(offsets: number[], y: number): number {
   return lo;
 }
 
-export function HistoryTable(props: { events: HistoryEvent[]; select?: { eventId: number; seq: number } }): JSX.Element {
+/** Re-drawn only when the events or the selection change (the page above re-renders every second). */
+export const HistoryTable = memo(HistoryView, (a, b) => a.events === b.events && a.select?.seq === b.select?.seq);
+
+function HistoryView(props: { events: HistoryEvent[]; select?: { eventId: number; seq: number } }): JSX.Element {
   const { events, select } = props;
   const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
@@ -165,23 +193,14 @@ export function HistoryTable(props: { events: HistoryEvent[]; select?: { eventId
     if (target >= first && target < last) box.current?.querySelector<HTMLButtonElement>(`button[data-index="${target}"]`)?.focus({ preventScroll: true });
   };
 
+  const handlers = useRef<RowHandlers>({ toggle, onKey });
+  handlers.current = { toggle, onKey };
   const rows: JSX.Element[] = [];
   for (let i = first; i < last; i++) {
     const e = list[i];
     if (e === undefined) continue;
     const open = expanded.has(e.eventId);
-    rows.push(
-      <tr key={e.eventId} class={`event ${open ? 'open' : ''}`} data-event-id={e.eventId} data-event-type={e.eventType}>
-        <td class="num">
-          <button type="button" class="toggle" data-index={i} aria-expanded={open} aria-label={`Event ${e.eventId}, ${e.eventType}`} onClick={() => toggle(e.eventId)} onKeyDown={(k) => onKey(k, i)}>
-            <span aria-hidden="true">{open ? '▾' : '▸'}</span> {e.eventId}
-          </button>
-        </td>
-        <td class="time">{formatTime(e.eventTimestamp)}</td>
-        <td class={`etype ${e.eventType}`}>{e.eventType}</td>
-        <td class="summary">{summarize(e)}</td>
-      </tr>,
-    );
+    rows.push(<EventRow key={e.eventId} event={e} index={i} open={open} handlers={handlers} />);
     if (open) {
       rows.push(
         <tr key={`${e.eventId}-detail`} class="detail" data-event-id={e.eventId}>

@@ -4,6 +4,7 @@
  * outcome (the legend says which). Bars are buttons: Enter or a click selects the event in the
  * history table. Rows past the first 100 are shown on request, so a long history stays quick.
  */
+import { memo } from '../hooks.js';
 import { useMemo, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { HistoryEvent } from '../../model/shapes.js';
@@ -24,9 +25,12 @@ const OUTCOMES: [Outcome, string][] = [
 ];
 const ROWS_SHOWN = 100;
 
-export function Timeline(props: { events: HistoryEvent[]; now: number; domain: string; onSelect: (eventId: number) => void }): JSX.Element {
+/** Re-drawn only when the events change or, while the run is open, when the second changes. */
+export const Timeline = memo(TimelineView, (a, b) => a.events === b.events && a.domain === b.domain && (a.closed ? b.closed : Math.floor(a.now) === Math.floor(b.now)));
+
+function TimelineView(props: { events: HistoryEvent[]; now: number; closed: boolean; domain: string; onSelect: (eventId: number) => void }): JSX.Element {
   const { events, now, domain, onSelect } = props;
-  const model = useMemo(() => buildTimeline(events, now), [events, Math.floor(now)]);
+  const model = useMemo(() => buildTimeline(events, now), [events, props.closed ? 0 : Math.floor(now)]);
   const [limit, setLimit] = useState(ROWS_SHOWN);
   const span = model.end - model.start;
   const x = (t: number) => `${Math.min(100, Math.max(0, ((t - model.start) / span) * 100))}%`;
