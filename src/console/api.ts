@@ -2,7 +2,8 @@
  * The console's only way to the server: the SWF API (POST / with X-Amz-Target) and the
  * documented /admin/ endpoints, every request signed with SigV4 (service "swf") with the keys
  * given at sign-in. The server judges these calls as it judges any SDK's: the console holds no
- * privilege of its own. The signer is the SDK's (@smithy/signature-v4) with a pure-JS SHA-256,
+ * privilege of its own. The signer is the SDK's (@smithy/signature-v4, with its defaults, so requests are signed exactly as
+ * the JavaScript SDK signs them) with a pure-JS SHA-256,
  * because WebCrypto is missing on plain-HTTP origins other than localhost.
  */
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -41,8 +42,6 @@ export class Api {
         ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
       },
       sha256: Sha256,
-      uriEscapePath: true,
-      applyChecksum: false,
     });
   }
 

@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeWorkflowExecutionCommand, SignalWorkflowExecutionCommand } from '@aws-sdk/client-swf';
 import type { Page } from 'puppeteer-core';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { serverForFile } from '../helpers/setup.js';
 import { history } from '../helpers/swf.js';
 import { attributes, browserMissing, countOf, launchBrowser, rowTexts, signIn, textOf, type Launched } from '../helpers/browser.js';
@@ -24,6 +26,8 @@ describe('web console', { skip: missing }, async () => {
   let launched: Launched;
   let page: Page;
   let demo: Demo;
+  /** Every request the page sent to the API or to /admin/. */
+  const calls: { method: string; url: URL; headers: Record<string, string>; body: string }[] = [];
 
   before(async () => {
     demo = await seedDemo(server, swf);
@@ -31,13 +35,17 @@ describe('web console', { skip: missing }, async () => {
     page = await launched.browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     page.setDefaultTimeout(10_000);
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/' || url.pathname.startsWith('/admin/')) calls.push({ method: r.method(), url, headers: r.headers(), body: r.postData() ?? '' });
+    });
   });
   after(() => launched?.close());
 
   const eventRow = (type: string) => `table.events tr.event[data-event-type=${type}]`;
 
   it('lists the domains with their retention and counts', async () => {
-    await signIn(page, server.url);
+    await signIn(page, server.url, { accessKeyId: 'console-test', secretAccessKey: 'console-test-secret', region: 'eu-west-3' });
     await page.waitForSelector('table.domains tbody tr th a ::-p-text(orders)');
     const row = (await rowTexts(page, 'table.domains tbody tr')).find((cells) => cells[0] === 'orders');
     assert.deepEqual(row?.slice(0, 5), ['orders', 'REGISTERED', '30 days', '2', '7']);
@@ -78,6 +86,13 @@ describe('web console', { skip: missing }, async () => {
     // A bar selects its event in the history, which opens to show its attributes.
     await page.click('.tl-row[data-row="a:charge"] .bar.failed');
     await page.waitForSelector('tr.detail ::-p-text(card declined)');
+    // The keyboard moves between history rows and opens them.
+    await page.focus('table.events tr.event[data-event-id="1"] button.toggle');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('table.events tr.event[data-event-id="3"] button[aria-expanded=true]');
+    await page.waitForSelector('tr.detail[data-event-id="3"] ::-p-text(scheduledEventId)');
   });
 
   it('shows an event the SDK caused within 2 s, without a reload', async () => {
@@ -137,5 +152,29 @@ describe('web console', { skip: missing }, async () => {
   it('shows the fault the API answers for an execution that does not exist', async () => {
     await page.goto(`${server.url}/console/domains/orders/executions/order-1043/not-a-run-id`);
     await page.waitForSelector('.fault ::-p-text(UnknownResourceFault)');
+  });
+
+  it('signed every call it made with SigV4 (service swf, the region of the sign-in form)', async () => {
+    assert.ok(calls.length > 20, `${calls.length} calls seen`);
+    const operations = new Set(calls.map((c) => c.headers['x-amz-target'] ?? c.url.pathname));
+    for (const op of ['ListDomains', 'ListOpenWorkflowExecutions', 'GetWorkflowExecutionHistory', 'SignalWorkflowExecution', 'TerminateWorkflowExecution']) {
+      assert.ok(operations.has(`SimpleWorkflowService.${op}`), `${op} was called`);
+    }
+    assert.ok(operations.has('/admin/clock/advance') && operations.has('/admin/deadlines'));
+    const signer = new SignatureV4({ service: 'swf', region: 'eu-west-3', credentials: { accessKeyId: 'console-test', secretAccessKey: 'console-test-secret' }, sha256: Sha256 });
+    for (const c of calls) {
+      const auth = c.headers.authorization ?? '';
+      assert.match(auth, /^AWS4-HMAC-SHA256 Credential=console-test\/\d{8}\/eu-west-3\/swf\/aws4_request, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/, `${c.method} ${c.url.pathname}`);
+      const signedNames = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(';') ?? [];
+      const headers: Record<string, string> = { host: c.url.host };
+      for (const name of signedNames) if (name !== 'host') headers[name] = c.headers[name] ?? '';
+      const date = c.headers['x-amz-date'] ?? '';
+      const signingDate = new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
+      const again = await signer.sign(
+        { method: c.method, protocol: 'http:', hostname: c.url.hostname, port: Number(c.url.port), path: c.url.pathname, query: Object.fromEntries(c.url.searchParams), headers, body: c.body },
+        { signingDate },
+      );
+      assert.equal(c.headers.authorization, again.headers.authorization, `the signature of ${c.method} ${c.url.pathname} ${c.headers['x-amz-target'] ?? ''} verifies`);
+    }
   });
 });

@@ -57,11 +57,15 @@ export async function launchBrowser(): Promise<Launched> {
 }
 
 /** Opens the console and signs in with the given keys (any keys while authentication is off). */
-export async function signIn(page: Page, baseUrl: string, keys = { accessKeyId: 'console-test', secretAccessKey: 'console-test-secret' }): Promise<void> {
+export async function signIn(page: Page, baseUrl: string, keys: { accessKeyId: string; secretAccessKey: string; region?: string } = { accessKeyId: 'console-test', secretAccessKey: 'console-test-secret' }): Promise<void> {
   await page.goto(`${baseUrl}/console/`);
   await page.waitForSelector('input[name=accessKeyId]');
   await page.type('input[name=accessKeyId]', keys.accessKeyId);
   await page.type('input[name=secretAccessKey]', keys.secretAccessKey);
+  if (keys.region !== undefined) {
+    await page.$eval('input[name=region]', (input) => void ((input as unknown as { value: string }).value = ''));
+    await page.type('input[name=region]', keys.region);
+  }
   await page.click('form button[type=submit]');
   await page.waitForSelector('h1 ::-p-text(Domains)');
 }
