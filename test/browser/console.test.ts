@@ -15,6 +15,7 @@ import { serverForFile } from '../helpers/setup.js';
 import { history } from '../helpers/swf.js';
 import { attributes, browserMissing, countOf, launchBrowser, rowTexts, signIn, textOf, type Launched } from '../helpers/browser.js';
 import { seedDemo, type Demo } from './demo.js';
+import { startOn } from '../helpers/workflow.js';
 
 /** The issue asks for new events within 2 s; the page polls every second. */
 const LIVE_MS = 2000;
@@ -35,6 +36,8 @@ describe('web console', { skip: missing }, async () => {
     page = await launched.browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     page.setDefaultTimeout(10_000);
+    if (process.env.DEBUG_CONSOLE) page.on('request', (r) => console.log('REQ', Date.now() % 100000, r.url(), r.headers()['x-amz-target']));
+    if (process.env.DEBUG_CONSOLE) page.on('console', (m) => console.log('PAGE', m.text()));
     page.on('request', (r) => {
       const url = new URL(r.url());
       if (url.pathname === '/' || url.pathname.startsWith('/admin/')) calls.push({ method: r.method(), url, headers: r.headers(), body: r.postData() ?? '' });
@@ -49,6 +52,8 @@ describe('web console', { skip: missing }, async () => {
     await page.waitForSelector('table.domains tbody tr th a ::-p-text(orders)');
     const row = (await rowTexts(page, 'table.domains tbody tr')).find((cells) => cells[0] === 'orders');
     assert.deepEqual(row?.slice(0, 5), ['orders', 'REGISTERED', '30 days', '2', '7']);
+    const legacy = (await rowTexts(page, 'table.domains tbody tr')).find((cells) => cells[0] === 'legacy');
+    assert.deepEqual(legacy?.slice(0, 3), ['legacy', 'DEPRECATED', '0 days'], 'deprecated domains are listed too');
   });
 
   it('finds an execution by its workflowId filter and opens it', async () => {
@@ -57,6 +62,11 @@ describe('web console', { skip: missing }, async () => {
     assert.match(page.url(), /\/console\/domains\/orders$/);
     await page.waitForSelector('table.executions tbody tr');
     assert.equal(await countOf(page, 'table.executions tbody tr'), 2, 'both open runs listed');
+    assert.match(await textOf(page, '[data-testid=count]'), /^2 open executions match/);
+    // The list and its count follow the server without a reload.
+    await startOn(swf, demo.fixture, 'order-1044');
+    await page.waitForFunction("document.querySelector('[data-testid=count]')?.textContent?.startsWith('3 open executions match')", { timeout: 5000 });
+    await page.waitForSelector('table.executions tbody a ::-p-text(order-1044)');
     await page.select('select[name=filter]', 'workflowId');
     await page.type('input[name=workflowId]', 'order-1042');
     await page.click('form.filters button[type=submit]');
@@ -86,6 +96,8 @@ describe('web console', { skip: missing }, async () => {
     // A bar selects its event in the history, which opens to show its attributes.
     await page.click('.tl-row[data-row="a:charge"] .bar.failed');
     await page.waitForSelector('tr.detail ::-p-text(card declined)');
+    await page.click('tr.detail button ::-p-text(Raw JSON)');
+    assert.match(await textOf(page, 'tr.detail pre.raw'), /"eventType": "ActivityTaskFailed"[\s\S]*"reason": "card declined"/);
     // The keyboard moves between history rows and opens them.
     await page.focus('table.events tr.event[data-event-id="1"] button.toggle');
     await page.keyboard.press('ArrowDown');

@@ -6,6 +6,7 @@
  * hour, a completed child and a signal. `order-1043` is open, to be terminated.
  */
 import {
+  DeprecateDomainCommand,
   RecordActivityTaskHeartbeatCommand,
   RegisterActivityTypeCommand,
   RegisterDomainCommand,
@@ -34,6 +35,8 @@ export async function seedDemo(server: TestServer, swf: SWFClient, domain = 'ord
   const f: Fixture = { domain, workflowType: { name: 'order-fulfilment', version: '1' }, activityType: CHARGE, taskList: 'order-deciders', activityTaskList: 'order-workers' };
   await swf.send(new RegisterDomainCommand({ name: domain, description: 'Orders of the demo shop', workflowExecutionRetentionPeriodInDays: '30' }));
   await swf.send(new RegisterDomainCommand({ name: 'billing', workflowExecutionRetentionPeriodInDays: '7' }));
+  await swf.send(new RegisterDomainCommand({ name: 'legacy', description: 'Replaced by orders', workflowExecutionRetentionPeriodInDays: '0' }));
+  await swf.send(new DeprecateDomainCommand({ name: 'legacy' }));
   await swf.send(
     new RegisterWorkflowTypeCommand({ domain, ...f.workflowType, defaultTaskList: { name: f.taskList }, defaultExecutionStartToCloseTimeout: '86400', defaultTaskStartToCloseTimeout: '60', defaultChildPolicy: 'TERMINATE' }),
   );

@@ -121,7 +121,7 @@ interface PendingActivity {
   cancelRequested: boolean;
 }
 
-function Row({ label, children }: { label: string; children: JSX.Element | string | number | undefined }): JSX.Element {
+function Detail({ label, children }: { label: string; children: JSX.Element | string | number | undefined }): JSX.Element {
   return (
     <div>
       <dt>{label}</dt>
@@ -200,34 +200,35 @@ export function ExecutionPage({ domain, workflowId, runId }: { domain: string; w
       <section aria-labelledby="details-h">
         <h2 id="details-h">Details</h2>
         <dl class="details">
-          <Row label="Status">{status + (info.cancelRequested ? ' (cancel requested)' : '')}</Row>
-          <Row label="Type">{`${info.workflowType.name} v${info.workflowType.version}`}</Row>
-          <Row label="Task list">{config.taskList.name}</Row>
-          <Row label="Task priority">{config.taskPriority}</Row>
-          <Row label="Child policy">{config.childPolicy}</Row>
-          <Row label="Execution timeout">{formatSwfDuration(config.executionStartToCloseTimeout)}</Row>
-          <Row label="Decision task timeout">{formatSwfDuration(config.taskStartToCloseTimeout)}</Row>
-          {config.lambdaRole !== undefined && <Row label="Lambda role">{config.lambdaRole}</Row>}
-          <Row label="Started">{formatTime(info.startTimestamp)}</Row>
-          <Row label="Closed">{info.closeTimestamp === undefined ? 'open' : formatTime(info.closeTimestamp)}</Row>
-          <Row label={open ? 'Running for' : 'Ran for'}>{formatDuration(end - info.startTimestamp)}</Row>
-          <Row label="Open activities">{detail.openCounts.openActivityTasks}</Row>
-          <Row label="Open decision tasks">{detail.openCounts.openDecisionTasks}</Row>
-          <Row label="Open timers">{detail.openCounts.openTimers}</Row>
-          <Row label="Open children">{detail.openCounts.openChildWorkflowExecutions}</Row>
-          <Row label="Open Lambda functions">{detail.openCounts.openLambdaFunctions ?? 0}</Row>
-          <Row label="Latest activity task">{detail.latestActivityTaskTimestamp === undefined ? undefined : formatTime(detail.latestActivityTaskTimestamp)}</Row>
-          <Row label="Tags">{(info.tagList ?? []).length === 0 ? 'none' : <span>{(info.tagList ?? []).map((t) => <span class="tag">{t}</span>)}</span>}</Row>
-          <Row label="Parent">
+          <Detail label="Status">{status + (info.cancelRequested ? ' (cancel requested)' : '')}</Detail>
+          <Detail label="Type">{`${info.workflowType.name} v${info.workflowType.version}`}</Detail>
+          <Detail label="Task list">{config.taskList.name}</Detail>
+          <Detail label="Task priority">{config.taskPriority}</Detail>
+          <Detail label="Child policy">{config.childPolicy}</Detail>
+          <Detail label="Execution timeout">{formatSwfDuration(config.executionStartToCloseTimeout)}</Detail>
+          <Detail label="Decision task timeout">{formatSwfDuration(config.taskStartToCloseTimeout)}</Detail>
+          {config.lambdaRole !== undefined && <Detail label="Lambda role">{config.lambdaRole}</Detail>}
+          <Detail label="Started">{formatTime(info.startTimestamp)}</Detail>
+          <Detail label="Closed">{info.closeTimestamp === undefined ? 'open' : formatTime(info.closeTimestamp)}</Detail>
+          <Detail label={open ? 'Running for' : 'Ran for'}>{formatDuration(end - info.startTimestamp)}</Detail>
+          <Detail label="Open activities">{detail.openCounts.openActivityTasks}</Detail>
+          <Detail label="Open decision tasks">{detail.openCounts.openDecisionTasks}</Detail>
+          <Detail label="Open timers">{detail.openCounts.openTimers}</Detail>
+          <Detail label="Open children">{detail.openCounts.openChildWorkflowExecutions}</Detail>
+          <Detail label="Open Lambda functions">{detail.openCounts.openLambdaFunctions ?? 0}</Detail>
+          <Detail label="Latest activity task">{detail.latestActivityTaskTimestamp === undefined ? undefined : formatTime(detail.latestActivityTaskTimestamp)}</Detail>
+          <Detail label="Tags">{(info.tagList ?? []).length === 0 ? 'none' : <span>{(info.tagList ?? []).map((t) => <span class="tag">{t}</span>)}</span>}</Detail>
+          <Detail label="Parent">
             {info.parent ? (
-              <Link href={executionHref(typeof startedAttrs.parentWorkflowExecution === 'object' ? domain : domain, info.parent.workflowId, info.parent.runId)}>
+              // A child always runs in its parent's domain (StartChildWorkflowExecution names none).
+              <Link href={executionHref(domain, info.parent.workflowId, info.parent.runId)}>
                 {info.parent.workflowId}
               </Link>
             ) : (
               'none'
             )}
-          </Row>
-          {detail.latestExecutionContext !== undefined && <Row label="Latest execution context">{detail.latestExecutionContext}</Row>}
+          </Detail>
+          {detail.latestExecutionContext !== undefined && <Detail label="Latest execution context">{detail.latestExecutionContext}</Detail>}
         </dl>
       </section>
 

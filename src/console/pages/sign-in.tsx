@@ -56,7 +56,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (c: Credentials) => void })
         </label>
         <label>
           Region
-          <input name="region" defaultValue="us-east-1" required pattern="[a-z0-9-]+" spellcheck={false} />
+          <input name="region" defaultValue="us-east-1" required pattern="[a-z0-9\-]+" spellcheck={false} />
         </label>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
