@@ -13,7 +13,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { serverForFile } from '../helpers/setup.js';
 import { history } from '../helpers/swf.js';
-import { attributes, browserMissing, countOf, launchBrowser, rowTexts, signIn, textOf, type Launched } from '../helpers/browser.js';
+import { attributes, browserMissing, countOf, inPage, launchBrowser, rowTexts, signIn, textOf, type Launched } from '../helpers/browser.js';
 import { seedDemo, type Demo } from './demo.js';
 import { startOn } from '../helpers/workflow.js';
 
@@ -98,7 +98,13 @@ describe('web console', { skip: missing }, async () => {
     await page.waitForSelector('tr.detail ::-p-text(card declined)');
     await page.click('tr.detail button ::-p-text(Raw JSON)');
     assert.match(await textOf(page, 'tr.detail pre.raw'), /"eventType": "ActivityTaskFailed"[\s\S]*"reason": "card declined"/);
-    // The keyboard moves between history rows and opens them.
+    // The keyboard moves among the timeline's bars (one tab stop), and between history rows.
+    assert.equal(await countOf(page, '.timeline .bar[tabindex="0"]'), 1);
+    await page.focus('.tl-row[data-row=workflow] .bar');
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowRight'] as const) await page.keyboard.press(key);
+    assert.equal(await inPage(page, "document.activeElement.closest('li').dataset.row + ' ' + document.activeElement.dataset.outcome"), 'a:charge running');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('tr.detail[data-event-id="19"]');
     await page.focus('table.events tr.event[data-event-id="1"] button.toggle');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');

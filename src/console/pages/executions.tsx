@@ -195,7 +195,7 @@ export function ExecutionsPage({ domain, query: search }: { domain: string; quer
   );
   const count = usePoll(() => api.call<WorkflowExecutionCount>(`Count${op}`, filterInput(domain, query)), [api, key], REFRESH_MS);
   const tab = (status: 'open' | 'closed', label: string) => (
-    <Link href={executionsHref(domain, writeQuery({ ...query, status, filter: status === 'open' && query.filter === 'closeStatus' ? 'none' : query.filter, time: 'start' }))} role="tab" aria-selected={query.status === status} class={`tab ${query.status === status ? 'selected' : ''}`}>
+    <Link href={executionsHref(domain, writeQuery({ ...query, status, filter: status === 'open' && query.filter === 'closeStatus' ? 'none' : query.filter, time: 'start' }))} aria-current={query.status === status ? 'page' : undefined} class={`tab ${query.status === status ? 'selected' : ''}`}>
       {label}
     </Link>
   );
@@ -205,10 +205,10 @@ export function ExecutionsPage({ domain, query: search }: { domain: string; quer
       <h1>
         Executions in <span class="name">{domain}</span>
       </h1>
-      <div role="tablist" aria-label="Open or closed executions" class="tabs">
+      <nav aria-label="Open or closed executions" class="tabs">
         {tab('open', 'Open')}
         {tab('closed', 'Closed')}
-      </div>
+      </nav>
       <FilterForm domain={domain} query={query} />
       <p class="count" aria-live="polite">
         {count.error ? <FaultMessage error={count.error} what="count" /> : <span data-testid="count">{count.data ? `${formatCount(count.data)} ${query.status} execution${count.data.count === 1 ? '' : 's'} match` : 'Counting…'}</span>}

@@ -3,6 +3,8 @@
  * scheduled to started, its solid part the run from started to closed; its colour is the
  * outcome (the legend says which). Bars are buttons: Enter or a click selects the event in the
  * history table. Rows past the first 100 are shown on request, so a long history stays quick.
+ * Only the first bar is a tab stop (a long run has thousands): arrow keys move between bars,
+ * Left/Right along a row, Up/Down to the next row, Home/End to the row's ends.
  */
 import { memo } from '../hooks.js';
 import { useMemo, useState } from 'preact/hooks';
@@ -25,6 +27,31 @@ const OUTCOMES: [Outcome, string][] = [
 ];
 const ROWS_SHOWN = 100;
 
+/** Arrow-key movement among the bars (a roving tab stop). */
+function onBarKey(e: KeyboardEvent): void {
+  const bar = e.target as HTMLElement;
+  if (!bar.classList.contains('bar')) return;
+  const row = bar.closest('li');
+  const bars = (li: Element | null | undefined) => Array.from(li?.querySelectorAll<HTMLElement>('.bar') ?? []);
+  const inRow = bars(row);
+  const i = inRow.indexOf(bar);
+  let next: HTMLElement | undefined;
+  if (e.key === 'ArrowRight') next = inRow[i + 1];
+  else if (e.key === 'ArrowLeft') next = inRow[i - 1];
+  else if (e.key === 'Home') next = inRow[0];
+  else if (e.key === 'End') next = inRow[inRow.length - 1];
+  else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    let li = e.key === 'ArrowDown' ? row?.nextElementSibling : row?.previousElementSibling;
+    while (li && bars(li).length === 0) li = e.key === 'ArrowDown' ? li.nextElementSibling : li.previousElementSibling;
+    next = bars(li)[0];
+  }
+  if (next === undefined) return;
+  e.preventDefault();
+  bar.tabIndex = -1;
+  next.tabIndex = 0;
+  next.focus();
+}
+
 /** Re-drawn only when the events change or, while the run is open, when the second changes. */
 export const Timeline = memo(TimelineView, (a, b) => a.events === b.events && a.domain === b.domain && (a.closed ? b.closed : Math.floor(a.now) === Math.floor(b.now)));
 
@@ -36,7 +63,10 @@ function TimelineView(props: { events: HistoryEvent[]; now: number; closed: bool
   const x = (t: number) => `${Math.min(100, Math.max(0, ((t - model.start) / span) * 100))}%`;
   const width = (a: number, b: number) => `${Math.min(100, Math.max(0, ((b - a) / span) * 100))}%`;
   const marks = ticks(model.start, model.end);
+  let tabStop = true;
   const bar = (s: Segment, i: number, label: string): JSX.Element => {
+    const first = tabStop;
+    tabStop = false;
     const end = s.end ?? now;
     const isInstant = s.end !== undefined && s.end === s.start;
     const waitEnd = s.started ?? end;
@@ -51,6 +81,7 @@ function TimelineView(props: { events: HistoryEvent[]; now: number; closed: bool
         title={describe}
         aria-label={`${label}: ${describe}`}
         data-outcome={s.outcome}
+        tabIndex={first ? 0 : -1}
         onClick={() => onSelect(s.eventIds[s.eventIds.length - 1] ?? s.eventIds[0] ?? 1)}
       >
         {!isInstant && s.started !== undefined && s.started > s.start && <span class="wait" style={{ width: `${((waitEnd - s.start) / total) * 100}%` }} />}
@@ -69,7 +100,7 @@ function TimelineView(props: { events: HistoryEvent[]; now: number; closed: bool
           ))}
         </div>
       </div>
-      <ul class="rows">
+      <ul class="rows" onKeyDown={onBarKey}>
         {model.rows.slice(0, limit).map((r) => {
           const child = r.kind === 'child' ? r.segments.find((s) => s.runId !== undefined) : undefined;
           return (
