@@ -15,7 +15,7 @@ import type { TestServer } from '../helpers/server.js';
 import { serverForTest } from '../helpers/setup.js';
 
 const PYTHON_DIR = resolve(fileURLToPath(import.meta.url), '../../../../test/compat/python');
-const STORIES = ['core', 'signal', 'cancel', 'activity-cancel', 'terminate'];
+const STORIES = ['core', 'signal', 'cancel', 'activity-cancel', 'terminate', 'token-faults'];
 const SCRIPT_TIMEOUT_MS = 90_000;
 
 interface ScriptResult {

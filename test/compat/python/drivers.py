@@ -56,12 +56,15 @@ class Boto3Driver:
         return self.call(operation, **params)
 
     def fault(self, operation, **params):
+        return self.fault_with_message(operation, **params)[0]
+
+    def fault_with_message(self, operation, **params):
         from botocore.exceptions import ClientError
 
         try:
             self.call(operation, **params)
         except ClientError as error:
-            return error.response["Error"]["Code"]
+            return error.response["Error"]["Code"], error.response["Error"]["Message"]
         raise CheckFailed(f"{operation} succeeded where a fault was expected")
 
 
@@ -135,10 +138,13 @@ class CliDriver:
         return self._answer(operation, self._run(operation, ["--cli-input-json", json.dumps(params)]))
 
     def fault(self, operation, **params):
+        return self.fault_with_message(operation, **params)[0]
+
+    def fault_with_message(self, operation, **params):
         done = self._run(operation, self.options(operation, params))
         if done.returncode == 0:
             raise CheckFailed(f"aws swf {kebab(operation)} succeeded where a fault was expected")
-        match = re.search(r"An error occurred \((\w+)\)", done.stderr)
+        match = re.search(r"An error occurred \((\w+)\) when calling the \w+ operation: (.*)", done.stderr)
         if not match:
             raise CheckFailed(f"aws swf {kebab(operation)} failed without an SWF fault: {done.stderr.strip()}")
-        return match.group(1)
+        return match.group(1), match.group(2).strip()

@@ -444,12 +444,38 @@ def story_terminate(ctx):
     equal(api.call("CountOpenWorkflowExecutions", domain=ctx.domain, startTimeFilter={"oldestDate": 0})["count"], 0, "no open runs are left")
 
 
+def story_token_faults(ctx):
+    """Task tokens of answered tasks and closed runs, and strings that are no token, faulted in SWF's words."""
+    api = ctx.api
+    run = start(ctx, "tokens")
+    decision = poll_decision(ctx, run, 3, 0)
+    decide(ctx, decision, [schedule(ctx, "t1", "x")])
+
+    def expect(operation, code, message, **params):
+        equal(api.fault_with_message(operation, **params), (code, message), f"{operation}: the fault and its message")
+
+    expect("RespondDecisionTaskCompleted", UNKNOWN, "Unknown decision task, scheduledEventId = 2", taskToken=decision["taskToken"], decisions=[])
+    work = poll_activity(ctx, run, "t1", "x", 6)
+    expect("RespondDecisionTaskCompleted", "ValidationException", "Invalid token", taskToken=work["taskToken"], decisions=[])
+    api.call("RespondActivityTaskCompleted", taskToken=work["taskToken"], result="done")
+    for operation in ("RecordActivityTaskHeartbeat", "RespondActivityTaskCompleted", "RespondActivityTaskFailed", "RespondActivityTaskCanceled"):
+        expect(operation, UNKNOWN, "Unknown activity, scheduledEventId = 5", taskToken=work["taskToken"])
+        expect(operation, "ValidationException", "Invalid token", taskToken="not-a-token")
+    decide(ctx, poll_decision(ctx, run, 9, 3), [complete("ok")])
+    closed = f"Unknown execution: WorkflowExecution=[workflowId={run['workflowId']}, runId={run['runId']}]"
+    expect("RecordActivityTaskHeartbeat", UNKNOWN, closed, taskToken=work["taskToken"])
+    expect("RespondDecisionTaskCompleted", UNKNOWN, closed, taskToken=decision["taskToken"], decisions=[])
+    expect("SignalWorkflowExecution", UNKNOWN, f"Unknown execution, workflowId = {run['workflowId']}", domain=ctx.domain, workflowId=run["workflowId"], signalName="late")
+    expect("SignalWorkflowExecution", UNKNOWN, closed, domain=ctx.domain, **run, signalName="late")
+
+
 STORIES = {
     "core": story_core,
     "signal": story_signal,
     "cancel": story_cancel,
     "activity-cancel": story_activity_cancel,
     "terminate": story_terminate,
+    "token-faults": story_token_faults,
 }
 
 
