@@ -132,6 +132,9 @@ test('domain lifecycle faults: DomainAlreadyExists, DomainDeprecated; a deprecat
   const described = await swf.send(new DescribeDomainCommand({ name: f.domain }));
   assert.equal(described.domainInfo?.status, 'DEPRECATED');
   await swf.send(new UndeprecateDomainCommand({ name: f.domain }));
+  // The domain's types were deprecated with it and stay so until undeprecated one by one.
+  await expectFault(startRun(swf, f, 'after-undeprecate'), 'TypeDeprecatedFault');
+  await swf.send(new UndeprecateWorkflowTypeCommand({ domain: f.domain, workflowType: f.workflowType }));
   await startRun(swf, f, 'after-undeprecate');
 });
 
