@@ -148,3 +148,36 @@ class CliDriver:
         if not match:
             raise CheckFailed(f"aws swf {kebab(operation)} failed without an SWF fault: {done.stderr.strip()}")
         return match.group(1), match.group(2).strip()
+
+
+class Boto2Driver:
+    """boto 2 (Debian's python3-boto): every call through `boto.swf.layer1.Layer1.json_request`, the
+    path each of its typed methods takes: boto 2's own signing, its framing (the long
+    `com.amazonaws.swf.service.model.SimpleWorkflowService.` target, `application/json`) and its
+    fault parsing (SWFResponseError). Answers are the plain JSON, timestamps as epoch seconds.
+    """
+
+    name = "boto2"
+
+    def __init__(self, layer1):
+        self.layer1 = layer1
+
+    def call(self, operation, **params):
+        # json_request drops None and {} members, as every typed Layer1 method relies on.
+        answer = self.layer1.json_request(operation, params)
+        return {} if answer is None else answer
+
+    def call_input_json(self, operation, params):
+        return self.call(operation, **params)
+
+    def fault(self, operation, **params):
+        return self.fault_with_message(operation, **params)[0]
+
+    def fault_with_message(self, operation, **params):
+        from boto.exception import SWFResponseError
+
+        try:
+            self.call(operation, **params)
+        except SWFResponseError as error:
+            return error.error_code, error.body.get("message")
+        raise CheckFailed(f"{operation} succeeded where a fault was expected")
