@@ -44,7 +44,7 @@ function closedRun(i: number, now: number): ExecutionState {
   const start = now - 90 * DAY_MS + Math.floor(((i * 7919) % 1_000_003) / 1_000_003 * 90 * DAY_MS);
   const t = startRun(
     { domain: DOMAIN, workflowId: `wf-${i % 500_000}`, runId: `c${String(i).padStart(8, '0')}`, workflowType: { name: `type-${i % 10}`, version: '1' }, config: CONFIG, tagList: [`tag-${i % 20}`] },
-    { now: start, newId: () => `task-${i}` },
+    { now: start, newId: () => `task-${i}`, newTaskToken: () => `task-${i}` },
   );
   return { ...t.state, closeStatus: STATUSES[i % STATUSES.length] ?? 'COMPLETED', closeTimestamp: start + 1000 + (i % 86_400) * 1000, decision: { previousStartedEventId: 3, pendingWhileStarted: false }, nextEventId: 6 };
 }
@@ -52,7 +52,7 @@ function closedRun(i: number, now: number): ExecutionState {
 /** 25,000 events: the run's start, then decision/activity rounds, then its completion. */
 function longHistory(now: number): { state: ExecutionState; events: HistoryEvent[] } {
   const start = now - DAY_MS;
-  const t = startRun({ domain: DOMAIN, ...LONG_RUN, workflowType: { name: 'type-0', version: '1' }, config: CONFIG, tagList: [] }, { now: start, newId: () => 'task-long' });
+  const t = startRun({ domain: DOMAIN, ...LONG_RUN, workflowType: { name: 'type-0', version: '1' }, config: CONFIG, tagList: [] }, { now: start, newId: () => 'task-long', newTaskToken: () => 'task-long' });
   const events: HistoryEvent[] = [...t.events];
   let id = events.length;
   let at = start;
