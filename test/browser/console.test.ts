@@ -51,7 +51,7 @@ describe('web console', { skip: missing }, async () => {
     await signIn(page, server.url, { accessKeyId: 'console-test', secretAccessKey: 'console-test-secret', region: 'eu-west-3' });
     await page.waitForSelector('table.domains tbody tr th a ::-p-text(orders)');
     const row = (await rowTexts(page, 'table.domains tbody tr')).find((cells) => cells[0] === 'orders');
-    assert.deepEqual(row?.slice(0, 5), ['orders', 'REGISTERED', '30 days', '2', '7']);
+    assert.deepEqual(row?.slice(0, 5), ['orders', 'REGISTERED', '30 days', '3', '9']);
     const legacy = (await rowTexts(page, 'table.domains tbody tr')).find((cells) => cells[0] === 'legacy');
     assert.deepEqual(legacy?.slice(0, 3), ['legacy', 'DEPRECATED', '0 days'], 'deprecated domains are listed too');
   });
@@ -61,11 +61,11 @@ describe('web console', { skip: missing }, async () => {
     await page.waitForSelector('h1 ::-p-text(Executions in)');
     assert.match(page.url(), /\/console\/domains\/orders$/);
     await page.waitForSelector('table.executions tbody tr');
-    assert.equal(await countOf(page, 'table.executions tbody tr'), 2, 'both open runs listed');
-    assert.match(await textOf(page, '[data-testid=count]'), /^2 open executions match/);
+    assert.equal(await countOf(page, 'table.executions tbody tr'), 3, 'the open runs listed');
+    assert.match(await textOf(page, '[data-testid=count]'), /^3 open executions match/);
     // The list and its count follow the server without a reload.
     await startOn(swf, demo.fixture, 'order-1044');
-    await page.waitForFunction("document.querySelector('[data-testid=count]')?.textContent?.startsWith('3 open executions match')", { timeout: 5000 });
+    await page.waitForFunction("document.querySelector('[data-testid=count]')?.textContent?.startsWith('4 open executions match')", { timeout: 5000 });
     await page.waitForSelector('table.executions tbody a ::-p-text(order-1044)');
     await page.select('select[name=filter]', 'workflowId');
     await page.type('input[name=workflowId]', 'order-1042');
@@ -111,6 +111,26 @@ describe('web console', { skip: missing }, async () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('table.events tr.event[data-event-id="3"] button[aria-expanded=true]');
     await page.waitForSelector('tr.detail[data-event-id="3"] ::-p-text(scheduledEventId)');
+  });
+
+  it('links a child to its parent, and each run of a continue-as-new chain to the others', async () => {
+    const mainUrl = page.url();
+    await page.click('ul.children a ::-p-text(order-1042-ship)');
+    await page.waitForSelector('.execution h1 ::-p-text(order-1042-ship)');
+    assert.equal(new URL(page.url()).pathname, `/console/domains/orders/executions/order-1042-ship/${demo.child.runId}`);
+    await page.click('dl.details a ::-p-text(order-1042)');
+    await page.waitForSelector('.execution h1 .badge ::-p-text(OPEN)');
+    assert.equal(page.url(), mainUrl);
+    const [first, middle, last] = demo.chain;
+    await page.goto(`${server.url}/console/domains/orders/executions/order-1050/${middle?.runId}`);
+    await page.waitForSelector('ol.chain li a');
+    assert.deepEqual(await attributes(page, 'ol.chain li a', 'href'), [first, last].map((r) => `/console/domains/orders/executions/order-1050/${r?.runId}`));
+    assert.match(await textOf(page, 'ol.chain li[aria-current]'), /this run/);
+    await page.click(`ol.chain a ::-p-text(${last?.runId})`);
+    await page.waitForSelector('.execution h1 .badge ::-p-text(OPEN)');
+    assert.deepEqual(await attributes(page, 'ol.chain li a', 'href'), [first, middle].map((r) => `/console/domains/orders/executions/order-1050/${r?.runId}`));
+    await page.goto(mainUrl);
+    await page.waitForSelector(eventRow('WorkflowExecutionSignaled'));
   });
 
   it('shows an event the SDK caused within 2 s, without a reload', async () => {

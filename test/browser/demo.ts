@@ -18,7 +18,7 @@ import {
   type SWFClient,
 } from '@aws-sdk/client-swf';
 import type { TestServer } from '../helpers/server.js';
-import type { Fixture } from '../helpers/swf.js';
+import { history, type Fixture } from '../helpers/swf.js';
 import { complete, decide, fail, scheduleActivity, startChild, startOn, startTimer, takeActivityTask, takeDecisionTask, respond, type Run } from '../helpers/workflow.js';
 
 export interface Demo {
@@ -26,6 +26,8 @@ export interface Demo {
   main: Run;
   other: Run;
   child: Run;
+  /** order-1050's runs, oldest first: each continued as new into the next; the last is open. */
+  chain: Run[];
 }
 
 const CHARGE = { name: 'charge-card', version: '1' };
@@ -102,5 +104,17 @@ export async function seedDemo(server: TestServer, swf: SWFClient, domain = 'ord
 
   const other = await startOn(swf, f, 'order-1043', { tagList: ['customer:globex'], input: '{"order":1043}' });
   await server.advance(2);
-  return { fixture: f, main, other, child };
+
+  // A subscription that continues as new each period: three runs of one workflowId.
+  const first = await startOn(swf, f, 'order-1050', { input: '{"period":1}' });
+  const chain: Run[] = [first];
+  for (let period = 2; period <= 3; period++) {
+    const previous = chain[chain.length - 1] as Run & { taskList?: string };
+    await server.advance(3);
+    await decide(swf, f, previous, [{ decisionType: 'ContinueAsNewWorkflowExecution', continueAsNewWorkflowExecutionDecisionAttributes: { input: `{"period":${period}}`, taskList: { name: first.taskList } } }]);
+    const closing = (await history(swf, domain, previous)).at(-1);
+    const runId = closing?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? '';
+    chain.push({ workflowId: 'order-1050', runId, taskList: first.taskList });
+  }
+  return { fixture: f, main, other, child, chain };
 }

@@ -22,7 +22,7 @@ try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
   await signIn(page, server.url);
-  await page.waitForSelector('table.domains td.num a ::-p-text(7)');
+  await page.waitForSelector('table.domains td.num a ::-p-text(9)');
   await page.screenshot({ path: join(out, 'domains.png') });
   await page.goto(`${server.url}/console/domains/orders?status=closed`);
   await page.waitForSelector('table.executions tbody tr');
