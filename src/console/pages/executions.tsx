@@ -243,7 +243,11 @@ function ExecutionsTable({ domain, rows, closed }: { domain: string; rows: Workf
               Type
             </th>
             <th scope="col">Started</th>
-            {closed && <th scope="col">Closed</th>}
+            {closed && (
+              <th scope="col" class="col-closed">
+                Closed
+              </th>
+            )}
             <th scope="col">Status</th>
             <th scope="col" class="col-tags">
               Tags
@@ -265,7 +269,7 @@ function ExecutionsTable({ domain, rows, closed }: { domain: string; rows: Workf
                 {e.workflowType.name} <span class="muted">v{e.workflowType.version}</span>
               </td>
               <td class="time">{formatTime(e.startTimestamp)}</td>
-              {closed && <td class="time">{formatTime(e.closeTimestamp)}</td>}
+              {closed && <td class="time col-closed">{formatTime(e.closeTimestamp)}</td>}
               <td>
                 <Badge tone={statusTone(e.closeStatus)}>{e.closeStatus ?? (e.cancelRequested ? 'OPEN (cancel requested)' : 'OPEN')}</Badge>
               </td>
