@@ -164,6 +164,16 @@ describe('web console', { skip: missing }, async () => {
     await page.click('dialog[open] .advance button ::-p-text(1 h)');
     await page.waitForSelector('dialog[open] [role=status] ::-p-text(deadlines fired)');
     assert.ok((await server.now()) >= before + 3600);
+    // A typed duration; one that is not a duration is refused before any call.
+    await page.type('dialog[open] .advance input', 'soon');
+    await page.click('dialog[open] .advance button[type=submit]');
+    await page.waitForSelector('dialog[open] .fault ::-p-text(Type a duration)');
+    await page.$eval('dialog[open] .advance input', (input) => void ((input as unknown as { value: string }).value = ''));
+    const typedFrom = await server.now();
+    await page.type('dialog[open] .advance input', '1h30m');
+    await page.click('dialog[open] .advance button[type=submit]');
+    await page.waitForSelector('dialog[open] [role=status] ::-p-text(Moved 1 h 30 m)');
+    assert.equal(Math.round((await server.now()) - typedFrom), 5400);
     await page.keyboard.press('Escape');
     await page.waitForSelector(eventRow('TimerFired'), { timeout: LIVE_MS });
     assert.deepEqual(await attributes(page, '.tl-row[data-row="t:payment-reminder"] .bar', 'data-outcome'), ['completed']);
