@@ -13,7 +13,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { serverForFile } from '../helpers/setup.js';
 import { history } from '../helpers/swf.js';
-import { attributes, browserMissing, countOf, inPage, launchBrowser, rowTexts, signIn, textOf, type Launched } from '../helpers/browser.js';
+import { attributes, browserMissing, countOf, inPage, launchBrowser, rowTexts, signIn, textOf, waitForText, type Launched } from '../helpers/browser.js';
 import { seedDemo, type Demo } from './demo.js';
 import { startOn } from '../helpers/workflow.js';
 
@@ -62,16 +62,16 @@ describe('web console', { skip: missing }, async () => {
     assert.match(page.url(), /\/console\/domains\/orders$/);
     await page.waitForSelector('table.executions tbody tr');
     assert.equal(await countOf(page, 'table.executions tbody tr'), 3, 'the open runs listed');
-    assert.match(await textOf(page, '[data-testid=count]'), /^3 open executions match/);
+    await waitForText(page, '[data-testid=count]', '3 open executions match');
     // The list and its count follow the server without a reload.
     await startOn(swf, demo.fixture, 'order-1044');
-    await page.waitForFunction("document.querySelector('[data-testid=count]')?.textContent?.startsWith('4 open executions match')", { timeout: 5000 });
+    await waitForText(page, '[data-testid=count]', '4 open executions match', 5000);
     await page.waitForSelector('table.executions tbody a ::-p-text(order-1044)');
     await page.select('select[name=filter]', 'workflowId');
     await page.type('input[name=workflowId]', 'order-1042');
     await page.click('form.filters button[type=submit]');
     await page.waitForFunction("document.querySelectorAll('table.executions tbody tr').length === 1 && location.search.includes('workflowId=order-1042')");
-    assert.match(await textOf(page, '[data-testid=count]'), /^1 open execution match/);
+    await waitForText(page, '[data-testid=count]', '1 open execution match');
     await page.click('table.executions tbody a ::-p-text(order-1042)');
     await page.waitForSelector('.execution h1');
     assert.equal(new URL(page.url()).pathname, `/console/domains/orders/executions/order-1042/${demo.main.runId}`);
@@ -83,7 +83,8 @@ describe('web console', { skip: missing }, async () => {
     assert.match(details, /Task list\s+tl-order-1042/);
     assert.match(details, /Child policy\s+TERMINATE/);
     assert.match(await textOf(page, 'ul.children'), /order-1042-ship .* completed/);
-    assert.match(await textOf(page, '.execution'), /authorizing: 50%/, 'the last heartbeat details of the running activity');
+    // The last heartbeat details of the running activity (from /admin/activities, read beside the history).
+    await waitForText(page, 'section[aria-labelledby=pending-h] td', 'authorizing: 50%');
     const events = await attributes(page, 'table.events tr.event', 'data-event-type');
     assert.equal(events[0], 'WorkflowExecutionStarted');
     assert.ok(events.includes('ActivityTaskFailed') && events.includes('TimerStarted'));
@@ -97,7 +98,14 @@ describe('web console', { skip: missing }, async () => {
     await page.click('.tl-row[data-row="a:charge"] .bar.failed');
     await page.waitForSelector('tr.detail ::-p-text(card declined)');
     await page.click('tr.detail button ::-p-text(Raw JSON)');
+    await page.waitForSelector('tr.detail pre.raw');
     assert.match(await textOf(page, 'tr.detail pre.raw'), /"eventType": "ActivityTaskFailed"[\s\S]*"reason": "card declined"/);
+    await launched.browser.defaultBrowserContext().overridePermissions(server.url, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
+    await page.click('tr.detail button ::-p-text(Copy JSON)');
+    await page.waitForFunction("Array.from(document.querySelectorAll('tr.detail button')).some((b) => b.textContent === 'Copied' || b.textContent === 'Copy failed')");
+    assert.ok(await inPage<boolean>(page, "Array.from(document.querySelectorAll('tr.detail button')).some((b) => b.textContent === 'Copied')"), 'the copy succeeded');
+    const copied = JSON.parse(await inPage<string>(page, 'navigator.clipboard.readText()')) as { eventType?: string; eventId?: number };
+    assert.deepEqual([copied.eventType, copied.eventId], ['ActivityTaskFailed', 14]);
     // The keyboard moves among the timeline's bars (one tab stop), and between history rows.
     assert.equal(await countOf(page, '.timeline .bar[tabindex="0"]'), 1);
     await page.focus('.tl-row[data-row=workflow] .bar');
@@ -119,15 +127,17 @@ describe('web console', { skip: missing }, async () => {
     await page.waitForSelector('.execution h1 ::-p-text(order-1042-ship)');
     assert.equal(new URL(page.url()).pathname, `/console/domains/orders/executions/order-1042-ship/${demo.child.runId}`);
     await page.click('dl.details a ::-p-text(order-1042)');
-    await page.waitForSelector('.execution h1 .badge ::-p-text(OPEN)');
+    await waitForText(page, '.execution h1 .badge', 'OPEN');
     assert.equal(page.url(), mainUrl);
     const [first, middle, last] = demo.chain;
     await page.goto(`${server.url}/console/domains/orders/executions/order-1050/${middle?.runId}`);
-    await page.waitForSelector('ol.chain li a');
+    await waitForText(page, 'ol.chain li[aria-current]', middle?.runId ?? '?');
     assert.deepEqual(await attributes(page, 'ol.chain li a', 'href'), [first, last].map((r) => `/console/domains/orders/executions/order-1050/${r?.runId}`));
     assert.match(await textOf(page, 'ol.chain li[aria-current]'), /this run/);
     await page.click(`ol.chain a ::-p-text(${last?.runId})`);
-    await page.waitForSelector('.execution h1 .badge ::-p-text(OPEN)');
+    await waitForText(page, '.execution h1 .badge', 'OPEN');
+    // The chain is read after the run itself: wait for this run's place in it.
+    await waitForText(page, 'ol.chain li[aria-current]', last?.runId ?? '?');
     assert.deepEqual(await attributes(page, 'ol.chain li a', 'href'), [first, middle].map((r) => `/console/domains/orders/executions/order-1050/${r?.runId}`));
     await page.goto(mainUrl);
     await page.waitForSelector(eventRow('WorkflowExecutionSignaled'));
@@ -168,11 +178,12 @@ describe('web console', { skip: missing }, async () => {
     await page.type('dialog[open] .advance input', 'soon');
     await page.click('dialog[open] .advance button[type=submit]');
     await page.waitForSelector('dialog[open] .fault ::-p-text(Type a duration)');
+    assert.equal(await countOf(page, 'dialog[open] [role=status]'), 0, 'the previous answer is gone');
     await page.$eval('dialog[open] .advance input', (input) => void ((input as unknown as { value: string }).value = ''));
     const typedFrom = await server.now();
     await page.type('dialog[open] .advance input', '1h30m');
     await page.click('dialog[open] .advance button[type=submit]');
-    await page.waitForSelector('dialog[open] [role=status] ::-p-text(Moved 1 h 30 m)');
+    await waitForText(page, 'dialog[open] [role=status]', 'Moved 1 h 30 m');
     assert.equal(Math.round((await server.now()) - typedFrom), 5400);
     await page.keyboard.press('Escape');
     await page.waitForSelector(eventRow('TimerFired'), { timeout: LIVE_MS });
@@ -181,6 +192,7 @@ describe('web console', { skip: missing }, async () => {
 
   it('terminates another execution from the page', async () => {
     await page.goto(`${server.url}/console/domains/orders?status=open`);
+    await page.waitForSelector('table.executions tbody a ::-p-text(order-1043)');
     await page.click('table.executions tbody a ::-p-text(order-1043)');
     await page.waitForSelector('.execution h1 ::-p-text(order-1043)');
     await page.click('.actions button ::-p-text(Terminate)');
@@ -189,7 +201,7 @@ describe('web console', { skip: missing }, async () => {
     await page.click('dialog[open] button[type=submit]');
     await page.waitForSelector('dialog[open] [role=status] ::-p-text(TerminateWorkflowExecution succeeded)');
     await page.click('dialog[open] button ::-p-text(Close)');
-    await page.waitForSelector('.execution h1 .badge ::-p-text(TERMINATED)');
+    await waitForText(page, '.execution h1 .badge', 'TERMINATED');
     await page.waitForSelector(eventRow('WorkflowExecutionTerminated'));
     const out = await swf.send(new DescribeWorkflowExecutionCommand({ domain: 'orders', execution: demo.other }));
     assert.equal(out.executionInfo?.closeStatus, 'TERMINATED');

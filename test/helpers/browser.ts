@@ -97,3 +97,14 @@ export function rowTexts(page: Page, selector: string): Promise<string[][]> {
 export function countOf(page: Page, selector: string): Promise<number> {
   return inPage(page, `document.querySelectorAll(${JSON.stringify(selector)}).length`);
 }
+
+/**
+ * Waits until some element matching `selector` contains `text`. (Puppeteer's ::-p-text can miss
+ * a text node that changes in place, as a count or a badge does; this reads textContent afresh.)
+ */
+export async function waitForText(page: Page, selector: string, text: string, timeout?: number): Promise<void> {
+  await page.waitForFunction(
+    `Array.from(document.querySelectorAll(${JSON.stringify(selector)})).some((e) => e.textContent.includes(${JSON.stringify(text)}))`,
+    timeout !== undefined ? { timeout } : {},
+  );
+}

@@ -162,6 +162,7 @@ function ClockPanel({ reading, domain, onClose }: { reading: ClockReading; domai
   );
   const advance = async (seconds: number | undefined) => {
     if (seconds === undefined || seconds <= 0) {
+      setAnswer(undefined);
       setError(new ApiError('InvalidDuration', 'Type a duration such as 90s, 15m, 1h30m or 2d.', 0));
       return;
     }
