@@ -27,8 +27,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (c: Credentials) => void })
       await new Api(c).call('ListDomains', { registrationStatus: 'REGISTERED', maximumPageSize: 1 });
       onSignedIn(c);
     } catch (err) {
-      // A caller allowed nothing but some domain's calls may still use the console.
-      if (err instanceof ApiError && err.fault === 'AccessDeniedException') onSignedIn(c);
+      // A refusal by policy means the keys are good: a caller allowed only some domain's calls
+      // (not ListDomains) may still use the console's pages of that domain.
+      if (err instanceof ApiError && (err.fault === 'OperationNotPermittedFault' || err.fault === 'AccessDeniedException')) onSignedIn(c);
       else setError(err instanceof ApiError ? err : new ApiError('Error', String(err), 0));
     } finally {
       setBusy(false);
