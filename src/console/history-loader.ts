@@ -37,3 +37,8 @@ export async function loadHistory(api: Api, domain: string, execution: WorkflowE
   } while (token && !reachedKnown);
   return fresh.length === 0 ? known : [...known, ...fresh.reverse()];
 }
+
+/** One page of a run's history, oldest first. */
+export function historyPage(api: Api, domain: string, execution: WorkflowExecution, token: string | undefined): Promise<History> {
+  return api.call<History>('GetWorkflowExecutionHistory', { domain, execution, maximumPageSize: PAGE, ...(token ? { nextPageToken: token } : {}) });
+}

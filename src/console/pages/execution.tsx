@@ -5,13 +5,13 @@
  * run is open the page re-reads it every second (DescribeWorkflowExecution and the history's
  * newest page), so new events show within about a second without a reload.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { HistoryEvent, WorkflowExecution, WorkflowExecutionDetail } from '../../model/shapes.js';
 import type { Api } from '../api.js';
 import { useApi, usePoll } from '../hooks.js';
 import { attributesOf } from '../events.js';
-import { loadHistory } from '../history-loader.js';
+import { historyPage, loadHistory } from '../history-loader.js';
 import { formatDuration, formatSwfDuration, formatTime } from '../format.js';
 import { executionHref, executionsHref, Link } from '../router.js';
 import { Badge, FaultMessage, Payload, statusTone } from '../parts/common.js';
@@ -25,15 +25,36 @@ const LIVE_MS = 1000;
 interface Loaded {
   detail: WorkflowExecutionDetail;
   events: HistoryEvent[];
+  /** The page token of the rest of the history while it is still being read. */
+  more?: string;
 }
 
+/**
+ * The run and its history. A long history is shown as it comes: the first load reads the
+ * first page, and each next load (the page asks for them at once) one more page, until the
+ * history is whole; from then on a load reads only what is new.
+ */
 async function load(api: Api, domain: string, execution: WorkflowExecution, previous: Loaded | undefined): Promise<Loaded> {
-  if (previous !== undefined && previous.detail.executionInfo.executionStatus === 'CLOSED') return previous;
+  if (previous?.more !== undefined) {
+    const page = await historyPage(api, domain, execution, previous.more);
+    const { more: _, ...rest } = previous;
+    return { ...rest, events: [...previous.events, ...page.events], ...(page.nextPageToken ? { more: page.nextPageToken } : {}) };
+  }
+  if (previous === undefined) {
+    const [detail, page] = await Promise.all([api.call<WorkflowExecutionDetail>('DescribeWorkflowExecution', { domain, execution }), historyPage(api, domain, execution, undefined)]);
+    if (page.nextPageToken) return { detail, events: page.events, more: page.nextPageToken };
+    return finish(api, domain, execution, detail, page.events);
+  }
+  if (previous.detail.executionInfo.executionStatus === 'CLOSED') return previous;
   const [detail, events] = await Promise.all([
     api.call<WorkflowExecutionDetail>('DescribeWorkflowExecution', { domain, execution }),
     loadHistory(api, domain, execution, previous?.events),
   ]);
-  // A run that closed between the two reads: read the tail once more so the close event shows.
+  return finish(api, domain, execution, detail, events);
+}
+
+/** A run that closed between the two reads: read the tail once more so the close event shows. */
+async function finish(api: Api, domain: string, execution: WorkflowExecution, detail: WorkflowExecutionDetail, events: HistoryEvent[]): Promise<Loaded> {
   const closedLate = detail.executionInfo.executionStatus === 'CLOSED' && !events.some((e) => closingOutcome(e) !== undefined);
   return { detail, events: closedLate ? await loadHistory(api, domain, execution, events) : events };
 }
@@ -155,6 +176,11 @@ export function ExecutionPage({ domain, workflowId, runId }: { domain: string; w
   const api = useApi();
   const execution = { workflowId, runId };
   const run = usePoll<Loaded>((prev) => load(api, domain, execution, prev), [api, domain, workflowId, runId], LIVE_MS);
+  // While a long history is still being read, ask for its next page at once.
+  const more = run.data?.more;
+  useEffect(() => {
+    if (more !== undefined) run.refresh();
+  }, [more]);
   const open = run.data?.detail.executionInfo.executionStatus === 'OPEN';
   const lastId = run.data?.events[run.data.events.length - 1]?.eventId ?? 0;
   // What the API cannot say: heartbeat details and armed deadlines (GET /admin/...). Refused for
@@ -212,7 +238,8 @@ export function ExecutionPage({ domain, workflowId, runId }: { domain: string; w
             )}
           </h1>
           <p class="muted">
-            run <code>{runId}</code> · {info.workflowType.name} v{info.workflowType.version} · {events.length.toLocaleString('en-US')} events
+            run <code>{runId}</code> · {info.workflowType.name} v{info.workflowType.version} · {events.length.toLocaleString('en-US')}
+            {run.data.more !== undefined ? '+' : ''} events
           </p>
         </div>
         <Actions domain={domain} execution={execution} open={open} />
@@ -362,12 +389,17 @@ export function ExecutionPage({ domain, workflowId, runId }: { domain: string; w
 
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
-        <Timeline events={events} now={now} closed={!open} domain={domain} onSelect={(eventId) => setSelected((s) => ({ eventId, seq: (s?.seq ?? 0) + 1 }))} />
+        {run.data.more === undefined ? (
+          <Timeline events={events} now={now} closed={!open} domain={domain} onSelect={(eventId) => setSelected((s) => ({ eventId, seq: (s?.seq ?? 0) + 1 }))} />
+        ) : (
+          // Drawn once: rebuilding it for each page of a long history would cost more than the reading.
+          <p aria-live="polite">Reading the history ({events.length.toLocaleString('en-US')} events so far)…</p>
+        )}
       </section>
 
       <section aria-labelledby="history-h">
         <h2 id="history-h">History</h2>
-        <HistoryTable events={events} {...(selected ? { select: selected } : {})} />
+        <HistoryTable events={events} complete={run.data.more === undefined} {...(selected ? { select: selected } : {})} />
       </section>
     </article>
   );

@@ -89,10 +89,10 @@ function indexAt(offsets: number[], y: number): number {
 }
 
 /** Re-drawn only when the events or the selection change (the page above re-renders every second). */
-export const HistoryTable = memo(HistoryView, (a, b) => a.events === b.events && a.select?.seq === b.select?.seq);
+export const HistoryTable = memo(HistoryView, (a, b) => a.events === b.events && a.complete === b.complete && a.select?.seq === b.select?.seq);
 
-function HistoryView(props: { events: HistoryEvent[]; select?: { eventId: number; seq: number } }): JSX.Element {
-  const { events, select } = props;
+function HistoryView(props: { events: HistoryEvent[]; complete: boolean; select?: { eventId: number; seq: number } }): JSX.Element {
+  const { events, select, complete } = props;
   const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const [heights, setHeights] = useState<ReadonlyMap<number, number>>(new Map());
@@ -223,6 +223,7 @@ function HistoryView(props: { events: HistoryEvent[]; select?: { eventId: number
         </label>
         <span class="muted" aria-live="polite">
           {shown.length === events.length ? `${events.length.toLocaleString('en-US')} events` : `${shown.length.toLocaleString('en-US')} of ${events.length.toLocaleString('en-US')} events`}
+          {complete ? '' : ' so far, reading the rest…'}
         </span>
         {expanded.size > 0 && (
           <button type="button" class="small" onClick={() => setExpanded(new Set())}>
