@@ -15,7 +15,7 @@ import { serverForFile } from '../helpers/setup.js';
 import { history } from '../helpers/swf.js';
 import { attributes, browserMissing, countOf, inPage, launchBrowser, rowTexts, signIn, textOf, waitForText, type Launched } from '../helpers/browser.js';
 import { seedDemo, type Demo } from './demo.js';
-import { startOn } from '../helpers/workflow.js';
+import { complete, decide, startOn } from '../helpers/workflow.js';
 
 /** The issue asks for new events within 2 s; the page polls every second. */
 const LIVE_MS = 2000;
@@ -207,6 +207,23 @@ describe('web console', { skip: missing }, async () => {
     assert.equal(out.executionInfo?.closeStatus, 'TERMINATED');
     const terminated = (await history(swf, 'orders', demo.other)).at(-1);
     assert.equal(terminated?.workflowExecutionTerminatedEventAttributes?.reason, 'customer cancelled');
+  });
+
+  it('reads a history longer than a page, every page of it, and draws only the rows in view', async () => {
+    const run = await startOn(swf, demo.fixture, 'order-2000');
+    const markers = Array.from({ length: 1500 }, (_, i) => ({ decisionType: 'RecordMarker' as const, recordMarkerDecisionAttributes: { markerName: `m-${i}` } }));
+    await decide(swf, demo.fixture, run, [...markers, complete('done')]);
+    const total = (await history(swf, 'orders', run)).length;
+    assert.ok(total > 1500);
+    await page.goto(`${server.url}/console/domains/orders/executions/order-2000/${run.runId}`);
+    await waitForText(page, '.history-tools', `${total.toLocaleString('en-US')} events`);
+    await page.waitForSelector('.timeline .tl-row[data-row=instants] .bar');
+    const drawn = await countOf(page, 'table.events tr.event');
+    assert.ok(drawn < 100, `${drawn} of ${total} rows in the DOM`);
+    // End on a row's button jumps to the last event.
+    await page.focus('table.events tr.event[data-event-id="1"] button.toggle');
+    await page.keyboard.press('End');
+    await page.waitForSelector(`table.events tr.event[data-event-id="${total}"][data-event-type=WorkflowExecutionCompleted]`);
   });
 
   it('shows the fault the API answers for an execution that does not exist', async () => {
