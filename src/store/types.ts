@@ -126,6 +126,11 @@ export interface TaskListKey {
   domain: string;
   kind: TaskKind;
   taskList: string;
+  /**
+   * How many tasks the commit added to this list, when the back end counts them: the
+   * dispatcher then wakes that many waiting pollers, not all. Absent: wake every poller.
+   */
+  tasks?: number;
 }
 
 /** Thrown by insertExecution when the workflowId is already open in the domain. */

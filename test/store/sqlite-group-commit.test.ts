@@ -1,0 +1,137 @@
+/**
+ * SQLite group commit and the reader connection, in-process on a real WAL file. The store's
+ * `afterFsync` hook holds each batch after its real fdatasync, as a slow disk would, so the
+ * tests can see who waits for which fsync: no call and no read is answered before the fsync
+ * that covers what it wrote or saw; calls that arrive meanwhile share the next one; a failing
+ * call takes only its own changes back; reads run beside a writer that is busy.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { DomainRecord } from '../../src/store/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'openswf-group-commit-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+const deferred = (): Deferred => {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+/** A store whose fsyncs are held until the test releases them, one by one. */
+function heldStore(t: { after(fn: () => Promise<void>): void }) {
+  const held: Deferred[] = [];
+  let entered = deferred();
+  const store = new SqliteStore({
+    path: join(dir, `store-${++files}.sqlite`),
+    afterFsync: async () => {
+      const gate = deferred();
+      held.push(gate);
+      entered.resolve();
+      await gate.promise;
+    },
+  });
+  t.after(async () => {
+    for (const g of held) g.resolve();
+    await store.close();
+  });
+  return {
+    store,
+    held,
+    /** Resolves when the next fsync has happened and is being held. */
+    async nextFsync(): Promise<Deferred> {
+      const count = held.length;
+      while (held.length === count) {
+        entered = deferred();
+        await entered.promise;
+      }
+      return held[held.length - 1] as Deferred;
+    },
+  };
+}
+
+const domain = (name: string): DomainRecord => ({ name, status: 'REGISTERED', retentionDays: '1', createdAt: 1, tags: [] });
+
+/** Tracks whether a promise has settled yet. */
+function watch<T>(p: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  return { settled: () => done, promise: p };
+}
+
+/** Lets the event loop run a few turns (the store commits on the next turn). */
+const turns = async (n = 5) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
+
+test('one fsync covers the calls that arrived while the previous one was in flight, and nobody is answered before it', async (t) => {
+  const { store, held, nextFsync } = heldStore(t);
+  const first = watch(store.transaction((tx) => tx.putDomain(domain('d1'))));
+  const fsync1 = await nextFsync();
+  // While the first batch's fsync is in flight: three calls, one of which fails.
+  const second = watch(store.transaction((tx) => tx.putDomain(domain('d2'))));
+  const third = watch(store.transaction((tx) => tx.putDomain(domain('d3'))));
+  const failing = watch(
+    store.transaction(async (tx) => {
+      await tx.putDomain(domain('d4'));
+      throw new Error('no d4 after all');
+    }),
+  );
+  // A read sees d1 (committed) but may not tell anyone before d1 is on disk.
+  const read = watch(store.getDomain('d1'));
+  await turns();
+  assert.deepEqual([first, second, third, failing, read].map((p) => p.settled()), [false, false, false, false, false]);
+
+  fsync1.resolve();
+  assert.equal((await read.promise)?.name, 'd1');
+  await first.promise;
+  const fsync2 = await nextFsync();
+  await turns();
+  assert.deepEqual([second, third, failing].map((p) => p.settled()), [false, false, false], 'the second batch waits for its own fsync');
+
+  fsync2.resolve();
+  await second.promise;
+  await third.promise;
+  await assert.rejects(failing.promise, /no d4 after all/);
+  assert.equal(held.length, 2, 'four calls, two fsyncs');
+  assert.deepEqual((await store.listDomains()).map((d) => d.name), ['d1', 'd2', 'd3'], 'the failed call took back only its own change');
+});
+
+test('a call that writes nothing waits for no fsync of its own', async (t) => {
+  const { store, held } = heldStore(t);
+  assert.equal(await store.transaction((tx) => tx.getDomain('nothing')), undefined);
+  assert.equal(await store.transaction((tx) => tx.claimTask('d', 'decision', 'empty')), undefined, 'an empty claim (a poll that finds nothing)');
+  assert.equal(held.length, 0);
+});
+
+test('reads answer while the writer is busy with a call', async (t) => {
+  const { store, nextFsync } = heldStore(t);
+  const setup = store.transaction((tx) => tx.putDomain(domain('d1')));
+  (await nextFsync()).resolve();
+  await setup;
+  const busy = deferred();
+  const call = store.transaction(async (tx) => {
+    await tx.putDomain(domain('d2'));
+    await busy.promise; // holds the writer
+  });
+  await turns();
+  // The writer is taken: a read on the writer's mutex would wait here for ever.
+  assert.equal((await store.getDomain('d1'))?.name, 'd1');
+  assert.equal(await store.getDomain('d2'), undefined, 'the reader never sees a call that has not committed');
+  busy.resolve();
+  (await nextFsync()).resolve();
+  await call;
+  assert.equal((await store.getDomain('d2'))?.name, 'd2');
+});
