@@ -24,7 +24,14 @@ export const taskListId = (key: TaskListKey): string => `${key.kind}\u0000${key.
 export class Dispatcher {
   private readonly lists = new Map<string, ListWaiters>();
 
-  constructor(private readonly maxPollersPerTaskList: number) {}
+  /**
+   * `mayHaveTask` (Store.mayHaveTask): when it says a list is empty, a poll waits without
+   * running its claim transaction at all.
+   */
+  constructor(
+    private readonly maxPollersPerTaskList: number,
+    private readonly mayHaveTask?: (key: TaskListKey) => boolean,
+  ) {}
 
   private list(id: string): ListWaiters {
     let l = this.lists.get(id);
@@ -70,7 +77,7 @@ export class Dispatcher {
         const generation = l.generation;
         let task: T | undefined;
         try {
-          task = await claim();
+          task = this.mayHaveTask?.(key) === false ? undefined : await claim();
         } catch (err) {
           wake(l, 1); // a task this poller was woken for may still be there (its claim rolled back)
           throw err;

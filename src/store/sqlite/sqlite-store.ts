@@ -11,9 +11,11 @@
  * Every call is answered after the fdatasync that covers its batch: it has then seen only
  * durable data (its own changes, its batch's, and everything committed before).
  *
- * Reads outside transactions use the reader connection and never wait for the writer's mutex.
- * A WAL reader sees the last COMMIT, which may not be durable yet: such a read is answered
- * after the fdatasync in flight, so no client learns of a change that a power loss could undo.
+ * Reads outside transactions use the reader connection and never wait for the writer's mutex,
+ * nor for an fsync: while a batch's fdatasync is in flight the reader holds a snapshot taken
+ * just before that batch's COMMIT, so it sees only what is durable, and no client learns of a
+ * change that a power loss could undo. The snapshot ends when the fdatasync does, before the
+ * batch's callers are answered, so a client always reads what it was told is done.
  */
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
@@ -58,13 +60,15 @@ export class SqliteStore implements Store {
   private readonly tx: StoreTx;
   private readonly reader: StoreReader;
   private readonly wal: WalSync | undefined;
-  private readonly sql: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'changes', Statement>;
+  private readonly sql: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'changes' | 'pending', Statement>;
   /** Tasks the running call enqueued, for the wake-ups after it. */
   private addedTaskLists: TaskListKey[] = [];
   /** The open write transaction on the writer connection, if any. */
   private batch: Batch | undefined;
   /** The committed batch whose fdatasync is in flight. */
   private syncing: Batch | undefined;
+  /** The reader's statements that hold and end its snapshot (SQLite takes it at the first read). */
+  private readonly snapshot: { begin: Statement; touch: Statement; end: Statement } | undefined;
   /** Set when an fdatasync failed: what was committed may not be on disk, so nothing more is answered. */
   private broken: Error | undefined;
   private commitScheduled = false;
@@ -90,6 +94,7 @@ export class SqliteStore implements Store {
       release: this.db.prepare('RELEASE call'),
       rollbackTo: this.db.prepare('ROLLBACK TO call'),
       changes: this.db.prepare('SELECT total_changes() AS n').pluck(),
+      pending: this.db.prepare('SELECT 1 FROM tasks WHERE domain = ? AND kind = ? AND task_list = ? AND started = 0 LIMIT 1').pluck(),
     };
     this.tx = sqliteOperations(this.db, (key) => this.addedTaskLists.push(key));
     if (memory) {
@@ -98,6 +103,11 @@ export class SqliteStore implements Store {
       this.readerDb = new Database(options.path, { readonly: true });
       this.readerDb.pragma('busy_timeout = 5000');
       this.reader = sqliteOperations(this.readerDb);
+      this.snapshot = {
+        begin: this.readerDb.prepare('BEGIN'),
+        touch: this.readerDb.prepare('SELECT 1 FROM schema_migrations LIMIT 1'),
+        end: this.readerDb.prepare('COMMIT'),
+      };
       if (options.synchronous !== 'normal') {
         this.wal = new WalSync(`${options.path}-wal`);
         this.wal.open();
@@ -235,10 +245,13 @@ export class SqliteStore implements Store {
       batch.fail(this.broken);
       return;
     }
+    // Until this batch is durable, reads see the database as it is before its COMMIT.
+    if (batch.dirty && this.wal) this.holdReaderSnapshot();
     try {
       this.sql.commit.run();
     } catch (err) {
       if (this.db.inTransaction) this.sql.rollback.run();
+      this.endReaderSnapshot();
       batch.fail(err);
       return;
     }
@@ -254,6 +267,7 @@ export class SqliteStore implements Store {
     (gate ? synced.then(gate) : synced).then(
       () => {
         this.syncing = undefined;
+        this.endReaderSnapshot();
         batch.succeed();
         // The calls that ran meanwhile are waiting in the open batch: commit it at once.
         this.maybeCommit();
@@ -269,6 +283,16 @@ export class SqliteStore implements Store {
     );
   }
 
+  private holdReaderSnapshot(): void {
+    if (!this.snapshot || this.readerDb?.inTransaction) return;
+    this.snapshot.begin.run();
+    this.snapshot.touch.get();
+  }
+
+  private endReaderSnapshot(): void {
+    if (this.snapshot && this.readerDb?.inTransaction) this.snapshot.end.run();
+  }
+
   /** The open batch sits on data that may be lost: roll it back and fail its calls. */
   private abandonOpenBatch(): void {
     const open = this.batch;
@@ -278,23 +302,24 @@ export class SqliteStore implements Store {
     open.fail(this.broken);
   }
 
-  /** Answers a read after the fdatasync in flight: the reader may have seen its batch. */
+  /** A read outside transactions: on the reader, which sees only durable data (see above). */
   private async read<T>(fn: (r: StoreReader) => Promise<T>): Promise<T> {
     if (this.broken) throw this.broken;
-    if (this.reader === this.tx) {
-      // ':memory:': one connection, which may hold the open batch; wait for the writer's turn.
-      const release = await this.mutex.acquire();
-      try {
-        return await fn(this.reader);
-      } finally {
-        release();
-        this.scheduleCommit();
-      }
+    if (this.reader !== this.tx) return fn(this.reader);
+    // ':memory:': one connection, which may hold the open batch; wait for the writer's turn.
+    const release = await this.mutex.acquire();
+    try {
+      return await fn(this.reader);
+    } finally {
+      release();
+      this.scheduleCommit();
     }
-    const syncing = this.syncing;
-    const value = await fn(this.reader);
-    if (syncing) await syncing.durable;
-    return value;
+  }
+
+  /** On the writer, outside any call: it sees the open batch, whose tasks pollers were told of. */
+  mayHaveTask(key: TaskListKey): boolean {
+    if (!this.db.open) return true;
+    return this.sql.pending.get(key.domain, key.kind, key.taskList) !== undefined;
   }
 
   onTasksAdded(listener: (keys: TaskListKey[]) => void): void {
