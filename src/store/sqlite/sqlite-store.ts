@@ -47,6 +47,15 @@ export interface SqliteOptions {
 
 /** How often the checkpoint worker copies the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 1_000;
+/**
+ * Page caches, in KiB (SQLite's negative cache_size). better-sqlite3 builds SQLite with 16 MiB
+ * per connection, which a growing database fills on each of the store's three connections:
+ * that made the server's memory grow with the number of runs (RSS 85 MiB at 200 workflows,
+ * 142 at 10,000). The writer keeps the pages it changes most (open runs, queues, deadlines);
+ * the reader's misses are reads from the OS page cache.
+ */
+const WRITER_CACHE_KIB = 4_000;
+const READER_CACHE_KIB = 2_000;
 /** SQLite's default auto-checkpoint threshold, in WAL pages. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1_000;
 
@@ -85,6 +94,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
     this.migrate();
     this.sql = {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
@@ -102,6 +112,7 @@ export class SqliteStore implements Store {
     } else {
       this.readerDb = new Database(options.path, { readonly: true });
       this.readerDb.pragma('busy_timeout = 5000');
+      this.readerDb.pragma(`cache_size = -${READER_CACHE_KIB}`);
       this.reader = sqliteOperations(this.readerDb);
       this.snapshot = {
         begin: this.readerDb.prepare('BEGIN'),
