@@ -1,22 +1,32 @@
 #!/bin/sh
-# The throughput figures of bench/README.md ("Throughput"), in one run: the load benchmark at
-# N=200 K=1 C=4 beside moto, the same on tmpfs, N=2000 at C=16 and C=64, N=10,000 for memory,
-# and a CPU profile of the server at N=200 C=4.
-#   sh bench/throughput-suite.sh [DIST (default dist)] [PROFILE_DIR (default: a temporary folder)]
-# Build first (npm run build). TMPFS (default /dev/shm) is where the tmpfs run keeps its data.
+# The figures of bench/README.md, "Throughput", in one run: the load benchmark at N=200 K=1
+# C=4 (beside moto), the same on tmpfs, N=2000 at C=16 and C=64, N=10,000 (memory), and a CPU
+# profile of the server at N=200 C=4; each configuration for every build given, one right
+# after the other, so a before/after comparison meets the same machine.
+#   npm run build && sh bench/throughput-suite.sh [DIST ...]    (default: dist)
+# A DIST is a build's output folder (e.g. of an older commit, built in a copy of the
+# repository). TMPFS (default /dev/shm) holds the tmpfs run's data; PROF (default a new
+# temporary folder) the CPU profiles, one folder per build.
 set -e
-DIST=${1:-dist}
-PROF=${2:-$(mktemp -d)}
+[ $# -gt 0 ] || set -- dist
 TMPFS=${TMPFS:-/dev/shm}
+PROF=${PROF:-$(mktemp -d)}
 run() {
-  echo "=== $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg): node $DIST/bench/load.js $*"
-  node "$DIST/bench/load.js" "$@" 2>/dev/null || echo "(exit $?)"
+  dist=$(cd "$1" && pwd); shift
+  echo "=== $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg) [$dist] node bench/load.js $*"
+  (cd "$dist/.." && node "$dist/bench/load.js" "$@" 2>/dev/null) || echo "(exit $?)"
 }
-run --workflows 200 --activities 1 --concurrency 4 --target both
-run --workflows 200 --activities 1 --concurrency 4 --target openswf --data-parent "$TMPFS"
-run --workflows 2000 --activities 1 --concurrency 16 --target openswf
-run --workflows 2000 --activities 1 --concurrency 64 --target openswf
-run --workflows 10000 --activities 1 --concurrency 4 --target openswf
-run --workflows 200 --activities 1 --concurrency 4 --target openswf --cpu-prof "$PROF"
-echo "=== $(date -u +%H:%M:%S) CPU profile of the N=200 C=4 run (main thread first):"
-node "$DIST/bench/profile-summary.js" --top 15 "$PROF"/*.cpuprofile
+first=$1
+for d in "$@"; do if [ "$d" = "$first" ]; then run "$d" --workflows 200 --activities 1 --concurrency 4 --target both; else run "$d" --workflows 200 --activities 1 --concurrency 4 --target openswf; fi; done
+for d in "$@"; do run "$d" --workflows 200 --activities 1 --concurrency 4 --target openswf --data-parent "$TMPFS"; done
+for d in "$@"; do run "$d" --workflows 2000 --activities 1 --concurrency 16 --target openswf; done
+for d in "$@"; do run "$d" --workflows 2000 --activities 1 --concurrency 64 --target openswf; done
+for d in "$@"; do run "$d" --workflows 10000 --activities 1 --concurrency 4 --target openswf; done
+i=0
+for d in "$@"; do
+  i=$((i + 1))
+  mkdir -p "$PROF/$i"
+  run "$d" --workflows 200 --activities 1 --concurrency 4 --target openswf --cpu-prof "$PROF/$i"
+  echo "=== CPU profile [$d] (main thread first):"
+  node "$d/bench/profile-summary.js" --top 15 "$PROF/$i"/*.cpuprofile
+done
