@@ -46,6 +46,7 @@ const OPERATION_ORDER = [
   'PollForActivityTask (empty)',
   'RespondActivityTaskCompleted',
   'long-poll wake-up (start ack → waiting poll answered)',
+  'long-poll wake-up, idle server (probe)',
   'DescribeWorkflowExecution (check)',
   'GetWorkflowExecutionHistory (check, all pages)',
 ];
