@@ -43,6 +43,8 @@ export interface SqliteOptions {
    * "disk" and watch which calls and reads wait for it.
    */
   afterFsync?: () => Promise<void>;
+  /** Tests: the checkpoint worker's period, and the WAL size at which the writer pauses to let the WAL start over. */
+  checkpoint?: { intervalMs?: number; restartBytes?: number };
 }
 
 /** How often the checkpoint worker copies the WAL into the database file. */
@@ -56,7 +58,13 @@ const CHECKPOINT_INTERVAL_MS = 1_000;
  */
 const WRITER_CACHE_KIB = 4_000;
 const READER_CACHE_KIB = 2_000;
-const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+/**
+ * A WAL this large makes the writer pause for a moment so that it can start over
+ * (checkpoint-worker.ts); when it does, SQLite cuts the file back to this size.
+ */
+const WAL_RESTART_BYTES = 64 * 1024 * 1024;
+/** The longest such a pause may last, should the worker not answer. */
+const MAX_PAUSE_MS = 2_000;
 /** SQLite's default auto-checkpoint threshold, in WAL pages. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1_000;
 
@@ -84,6 +92,8 @@ export class SqliteStore implements Store {
   private commitScheduled = false;
   private readonly afterFsync: (() => Promise<void>) | undefined;
   private checkpointer: Worker | undefined;
+  /** New calls wait for this while the checkpoint worker lets the WAL start over. */
+  private pause: { promise: Promise<void>; resolve: () => void; asked: boolean; timer: NodeJS.Timeout } | undefined;
 
   constructor(options: SqliteOptions) {
     this.afterFsync = options.afterFsync;
@@ -96,9 +106,9 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
-    // Under sustained load the WAL restarts only once the load pauses (see bench/README.md,
-    // Throughput); then it is cut back to this size rather than keeping its high-water mark.
-    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    // When the WAL starts over, SQLite cuts the file back to this size rather than keeping
+    // its high-water mark.
+    this.db.pragma(`journal_size_limit = ${options.checkpoint?.restartBytes ?? WAL_RESTART_BYTES}`);
     this.migrate();
     this.sql = {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
@@ -127,7 +137,7 @@ export class SqliteStore implements Store {
         this.wal = new WalSync(`${options.path}-wal`);
         this.wal.open();
       }
-      this.startCheckpointer(options.path);
+      this.startCheckpointer(options.path, options.checkpoint ?? {});
     }
   }
 
@@ -135,22 +145,59 @@ export class SqliteStore implements Store {
    * Moves WAL checkpoints off the server's thread (see checkpoint-worker.ts). Should the
    * worker fail, SQLite's own automatic checkpoint takes over again.
    */
-  private startCheckpointer(path: string): void {
+  private startCheckpointer(path: string, options: NonNullable<SqliteOptions['checkpoint']>): void {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
-      workerData: { path, intervalMs: CHECKPOINT_INTERVAL_MS },
+      workerData: {
+        path,
+        intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
+        restartFrames: Math.ceil((options.restartBytes ?? WAL_RESTART_BYTES) / pageSize),
+      },
     });
     const fallBack = () => {
       if (this.checkpointer !== worker) return;
       this.checkpointer = undefined;
+      this.endPause();
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
     };
-    worker.on('message', (message: { ready?: boolean }) => {
-      if (message.ready && this.checkpointer === worker && this.db.open) this.db.pragma('wal_autocheckpoint = 0');
+    worker.on('message', (message: { ready?: boolean; walFrames?: number; caughtUp?: boolean }) => {
+      if (this.checkpointer !== worker) return;
+      if (message.ready && this.db.open) this.db.pragma('wal_autocheckpoint = 0');
+      if (message.walFrames !== undefined) this.beginPause();
+      if (message.caughtUp !== undefined) this.endPause();
     });
     worker.on('error', fallBack);
     worker.on('exit', fallBack);
     worker.unref();
     this.checkpointer = worker;
+  }
+
+  /**
+   * The WAL has grown: hold new calls, let the open batch commit and reach the disk, then have
+   * the worker copy the last frames. The next batch then begins on a fully copied WAL, which
+   * SQLite rewinds at its COMMIT (checkpoint-worker.ts says why it cannot otherwise).
+   */
+  private beginPause(): void {
+    if (this.pause) return;
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.pause = { promise, resolve, asked: false, timer: setTimeout(() => this.endPause(), MAX_PAUSE_MS) };
+    this.catchUpWhenIdle();
+  }
+
+  /** Called whenever the writer may have become idle: no call, no batch, no fdatasync. */
+  private catchUpWhenIdle(): void {
+    if (!this.pause || this.pause.asked || this.batch || this.syncing || this.mutex.busy) return;
+    this.pause.asked = true;
+    this.checkpointer?.postMessage('catch-up');
+  }
+
+  private endPause(): void {
+    const pause = this.pause;
+    if (!pause) return;
+    this.pause = undefined;
+    clearTimeout(pause.timer);
+    pause.resolve();
   }
 
   private migrate(): void {
@@ -168,6 +215,7 @@ export class SqliteStore implements Store {
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    while (this.pause) await this.pause.promise;
     const release = await this.mutex.acquire();
     let batch: Batch | undefined;
     let outcome: { ok: true; value: T } | { ok: false; err: unknown } = { ok: false, err: this.broken };
@@ -193,6 +241,7 @@ export class SqliteStore implements Store {
     } finally {
       release();
       this.scheduleCommit();
+      this.catchUpWhenIdle();
     }
     // The new tasks are visible to the next call on the writer at once: a woken poller's
     // claim joins this batch (the commit waits for the next turn of the event loop) or a
@@ -274,6 +323,7 @@ export class SqliteStore implements Store {
     // committed before it has had its fdatasync (none is in flight).
     if (!batch.dirty || !this.wal) {
       batch.succeed();
+      this.catchUpWhenIdle();
       return;
     }
     this.syncing = batch;
@@ -286,6 +336,7 @@ export class SqliteStore implements Store {
         batch.succeed();
         // The calls that ran meanwhile are waiting in the open batch: commit it at once.
         this.maybeCommit();
+        this.catchUpWhenIdle();
       },
       (err: unknown) => {
         // After a failed fsync the kernel may have dropped the dirty pages: what was committed
@@ -342,6 +393,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.endPause();
     const worker = this.checkpointer;
     this.checkpointer = undefined;
     if (worker) {
