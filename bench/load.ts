@@ -197,7 +197,7 @@ async function decider(run: Run, client: SWFClient, identity: string): Promise<v
   while (!run.stopping) {
     const sentAt = performance.now();
     const task = await run.timed(kind, () => client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity }), { abortSignal: signal }));
-    const token = task?.taskToken; // moto leaves the token out of an empty answer, SWF sends ""
+    const token = task?.taskToken; // an empty answer carries no token at all
     if (!task || !token) continue;
     const ackedAt = task.previousStartedEventId ? undefined : run.startAckedAt.get(task.workflowExecution?.workflowId ?? '');
     if (ackedAt !== undefined && sentAt < ackedAt) run.wakeups.push(performance.now() - ackedAt);
