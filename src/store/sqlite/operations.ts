@@ -22,6 +22,16 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
     }
     return s;
   };
+  // Arrival order of tasks and arming order of deadlines (migration 003): one rising counter,
+  // read back from the tables on first use. A rolled-back call leaves a gap, which is harmless.
+  let lastSeq: number | undefined;
+  const nextSeq = (): number => {
+    lastSeq ??= Math.max(
+      Number(q('SELECT coalesce(max(seq), 0) FROM tasks').pluck().get()),
+      Number(q('SELECT coalesce(max(seq), 0) FROM timers').pluck().get()),
+    );
+    return ++lastSeq;
+  };
   return {
     async getDomain(name) {
       const r = q('SELECT * FROM domains WHERE name = ?').get(name) as Row | undefined;
@@ -137,8 +147,8 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
       for (const e of events) insert.run(runId, e.eventId, JSON.stringify(e));
     },
     async enqueueTask(task: TaskSpec) {
-      q(`INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-        task.token, task.kind, task.domain, task.taskList, task.priority, task.runId, task.scheduledEventId,
+      q(`INSERT INTO tasks (token, seq, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        task.token, nextSeq(), task.kind, task.domain, task.taskList, task.priority, task.runId, task.scheduledEventId,
       );
       taskAdded({ domain: task.domain, kind: task.kind, taskList: task.taskList });
     },
@@ -146,7 +156,7 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
       const r = q(`SELECT * FROM tasks WHERE domain = ? AND kind = ? AND task_list = ? AND started = 0
                    ORDER BY priority DESC, seq LIMIT 1`).get(domain, kind, taskList) as Row | undefined;
       if (!r) return undefined;
-      q('UPDATE tasks SET started = 1 WHERE seq = ?').run(r.seq);
+      q('UPDATE tasks SET started = 1 WHERE token = ?').run(r.token);
       return { ...toTask(r), started: true };
     },
     async removeTask(token) {
@@ -156,8 +166,9 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
       q('DELETE FROM tasks WHERE run_id = ?').run(runId);
     },
     async armTimer(key: TimerKey, dueAt) {
-      q(`INSERT INTO timers (run_id, kind, ref, due_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (run_id, kind, ref) DO UPDATE SET due_at = excluded.due_at`).run(key.runId, key.kind, key.ref, dueAt);
+      // Re-arming keeps the deadline's place among ties (its seq), as a rowid did.
+      q(`INSERT INTO timers (run_id, kind, ref, due_at, seq) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, kind, ref) DO UPDATE SET due_at = excluded.due_at`).run(key.runId, key.kind, key.ref, dueAt, nextSeq());
     },
     async disarmTimer(key) {
       q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ?').run(key.runId, key.kind, key.ref);
@@ -166,7 +177,7 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
       q("DELETE FROM timers WHERE run_id = ? AND kind <> 'retention'").run(runId);
     },
     async takeDueTimers(now, limit): Promise<TimerRow[]> {
-      const rows = q('SELECT run_id, kind, ref, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, rowid LIMIT ?').all(now, limit) as Row[];
+      const rows = q('SELECT run_id, kind, ref, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?').all(now, limit) as Row[];
       const del = q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ?');
       return rows.map((r) => {
         del.run(r.run_id, r.kind, r.ref);
