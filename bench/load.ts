@@ -33,6 +33,7 @@ import {
 import { eventTypes, history, registerFixture, type Fixture } from '../test/helpers/swf.js';
 import { attachEndpoint, launchMoto, launchOpenSwf, sampleProcess, stopAll, type LaunchedServer, type ProcessSample, type TargetName } from './launch.js';
 import { formatReport, type TargetResult } from './load-report.js';
+import { wakeupProbe } from './wakeup-probe.js';
 
 interface LoadOptions {
   workflows: number;
@@ -172,7 +173,6 @@ class Run extends Meter {
   }
 }
 
-const WAKEUP_PROBES = 50;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function starter(run: Run, client: SWFClient): Promise<void> {
@@ -303,43 +303,6 @@ async function check(meter: Meter, client: SWFClient, run: Run): Promise<TargetR
   return { closedCompleted, historyAsExpected, failures };
 }
 
-/**
- * Long-poll wake-up on an otherwise idle server, after the run: one decider's poll waits on a
- * task list of its own; a start is sent; wake-up = start acknowledged → that poll answered
- * (both as the client sees them). The 50 ms head start lets the poll reach the server and
- * wait there (the benchmark has no hook into the server); the decision completes the run.
- */
-async function wakeupProbe(url: string, opts: LoadOptions, f: Fixture, samples = WAKEUP_PROBES): Promise<number[]> {
-  const poller = newClient(url, opts);
-  const starter = newClient(url, opts);
-  const taskList = { name: `${f.taskList}-probe` };
-  const out: number[] = [];
-  try {
-    for (let i = 0; i < samples; i++) {
-      let answeredAt = 0;
-      const poll = poller.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList })).then((task) => {
-        answeredAt = performance.now();
-        return task;
-      });
-      await sleep(50);
-      await starter.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: `probe-${i}`, workflowType: f.workflowType, taskList }));
-      const ackedAt = performance.now();
-      const task = await poll;
-      // No sample when the poll timed out before the start, or brought another run's task (moto
-      // hands some decision tasks out twice); that task is left alone.
-      if (!task.taskToken || task.workflowExecution?.workflowId !== `probe-${i}`) continue;
-      out.push(answeredAt - ackedAt);
-      await starter.send(new RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken, decisions: [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: {} }] }));
-    }
-  } catch (err) {
-    process.stderr.write(`wake-up probe stopped: ${err instanceof Error ? err.message : String(err)}\n`);
-  } finally {
-    poller.destroy();
-    starter.destroy();
-  }
-  return out;
-}
-
 /** Why a history is not the expected one, or undefined when it is. */
 function historyProblem(events: readonly HistoryEvent[], expected: readonly string[], activities: number): string | undefined {
   const types = eventTypes(events);
@@ -394,7 +357,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   const checkDeadline = setTimeout(() => checkMeter.abort.abort(), opts.timeLimitS * 1000);
   const checked = await check(checkMeter, admin, run);
   clearTimeout(checkDeadline);
-  const probed = await wakeupProbe(server.url, opts, fixture);
+  const probed = await wakeupProbe(() => newClient(server.url, opts), fixture);
   for (const c of clients) c.destroy();
   return {
     target: server.target,
