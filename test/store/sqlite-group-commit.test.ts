@@ -161,3 +161,25 @@ test('under sustained writes the WAL still starts over: the writer pauses while 
   // it grows all along (several MB here).
   assert.ok(lastWal < 4 * restartBytes, `the WAL is ${lastWal} bytes after ${calls} calls (restart at ${restartBytes})`);
 });
+
+test('mayHaveTask sees the open batch: a task enqueued by a call whose batch has not committed yet', async (t) => {
+  const { store, nextFsync } = heldStore(t);
+  const list = { domain: 'd', kind: 'decision' as const, taskList: 'tl' };
+  assert.equal(store.mayHaveTask(list), false);
+  const blocker = store.transaction((tx) => tx.putDomain(domain('d0')));
+  const fsync = await nextFsync(); // the first batch's fsync is in flight: the next batch stays open
+  const enqueued = store.transaction((tx) =>
+    tx.enqueueTask({ token: 'tok', kind: 'decision', domain: 'd', taskList: 'tl', priority: 0, runId: 'r', scheduledEventId: 2 }),
+  );
+  await turns();
+  assert.equal(store.mayHaveTask(list), true, 'the task is in the open batch, where the next claim runs');
+  assert.equal(store.mayHaveTask({ ...list, taskList: 'other' }), false);
+  fsync.resolve();
+  await blocker;
+  (await nextFsync()).resolve();
+  await enqueued;
+  const claimed = store.transaction((tx) => tx.claimTask('d', 'decision', 'tl'));
+  (await nextFsync()).resolve();
+  assert.equal((await claimed)?.token, 'tok');
+  assert.equal(store.mayHaveTask(list), false, 'a started task is no longer pending');
+});
