@@ -3,7 +3,7 @@ import type { DomainInfo } from '../model/shapes.js';
 import type { DomainRecord } from '../store/types.js';
 import type { ServerSettings } from './context.js';
 import { requireDomain } from './common.js';
-import { domainArn } from './domain-arn.js';
+import { arnScope, domainArn } from './domain-arn.js';
 
 export function domainInfo(settings: ServerSettings, d: DomainRecord): DomainInfo {
   return {
@@ -14,7 +14,7 @@ export function domainInfo(settings: ServerSettings, d: DomainRecord): DomainInf
   };
 }
 
-export const describeDomain: Handler<'DescribeDomain'> = async (input, { store, settings }) => {
+export const describeDomain: Handler<'DescribeDomain'> = async (input, { store, settings }, ctx) => {
   const d = await requireDomain(store, input.name);
-  return { domainInfo: domainInfo(settings, d), configuration: { workflowExecutionRetentionPeriodInDays: d.retentionDays } };
+  return { domainInfo: domainInfo(arnScope(settings, ctx), d), configuration: { workflowExecutionRetentionPeriodInDays: d.retentionDays } };
 };

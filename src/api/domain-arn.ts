@@ -1,5 +1,5 @@
 /** Domain ARNs: arn:aws:swf:<region>:<account>:/domain/<name>, as SWF shows them. */
-import type { ServerSettings } from './context.js';
+import type { RequestContext, ServerSettings } from './context.js';
 import { SwfFault } from '../faults.js';
 
 export const domainArn = (settings: ServerSettings, name: string): string =>
@@ -10,4 +10,12 @@ export function domainOfArn(settings: ServerSettings, arn: string): string {
   const prefix = `arn:aws:swf:${settings.region}:${settings.accountId}:/domain/`;
   if (!arn.startsWith(prefix) || arn.length === prefix.length) throw new SwfFault('UnknownResourceFault', `Unknown resource: ${arn}`);
   return arn.slice(prefix.length);
+}
+
+/**
+ * The region and account a request's ARNs name: the region it was signed for and, with
+ * authentication on, the caller's account (as SWF shows each caller its own account's ARNs).
+ */
+export function arnScope(settings: ServerSettings, ctx: Pick<RequestContext, 'region' | 'caller'>): ServerSettings {
+  return { ...settings, region: ctx.region ?? settings.region, accountId: ctx.caller?.accountId ?? settings.accountId };
 }

@@ -1,0 +1,48 @@
+/**
+ * The serve options of docs/security.md, checked before the server listens:
+ *   --auth FILE (or OPENSWF_AUTH_FILE), --tls-cert FILE --tls-key FILE, --max-connections N.
+ * Kept out of cli/main.ts so the command line only maps flags to AppOptions.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AppOptions } from './app.js';
+
+export const SECURITY_USAGE = `[--auth <identities file; or OPENSWF_AUTH_FILE>] [--tls-cert <PEM file> --tls-key <PEM file>] [--max-connections <n, default 4096>]`;
+
+export interface SecurityFlags {
+  auth?: string | undefined;
+  'tls-cert'?: string | undefined;
+  'tls-key'?: string | undefined;
+  'max-connections'?: string | undefined;
+}
+
+/** Throws an Error whose message says what to fix. */
+export function securityOptions(flags: SecurityFlags, env: NodeJS.ProcessEnv = process.env): Pick<AppOptions, 'authFile' | 'tls' | 'maxConnections'> {
+  const authFile = flags.auth || env.OPENSWF_AUTH_FILE || undefined;
+  const certFile = flags['tls-cert'];
+  const keyFile = flags['tls-key'];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  const read = (file: string, flag: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`${flag} ${file}: cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  };
+  const tls = certFile !== undefined && keyFile !== undefined ? { cert: read(certFile, '--tls-cert'), key: read(keyFile, '--tls-key') } : undefined;
+  let maxConnections: number | undefined;
+  if (flags['max-connections'] !== undefined) {
+    maxConnections = Number(flags['max-connections']);
+    if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new Error(`invalid --max-connections ${flags['max-connections']}`);
+  }
+  return {
+    ...(authFile !== undefined ? { authFile: resolve(authFile) } : {}),
+    ...(tls !== undefined ? { tls } : {}),
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
+  };
+}
+
+/** The part of the startup line that says how callers are checked. */
+export function authSummary(auth: { on: false } | { on: true; users: number; file: string }): string {
+  return auth.on ? `auth: on, ${auth.users} users from ${auth.file}` : 'auth: off, any credentials accepted';
+}
