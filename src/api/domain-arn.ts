@@ -17,5 +17,7 @@ export function domainOfArn(settings: ServerSettings, arn: string): string {
  * authentication on, the caller's account (as SWF shows each caller its own account's ARNs).
  */
 export function arnScope(settings: ServerSettings, ctx: Pick<RequestContext, 'region' | 'caller'>): ServerSettings {
-  return { ...settings, region: ctx.region ?? settings.region, accountId: ctx.caller?.accountId ?? settings.accountId };
+  // Without authentication the configured region and account stay (as before this scope existed).
+  if (ctx.caller === undefined) return settings;
+  return { ...settings, region: ctx.region ?? settings.region, accountId: ctx.caller.accountId };
 }

@@ -49,6 +49,8 @@ async function serve(args: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'max-connections': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'keep-alive-timeout-ms': { type: 'string' },
     },
   });
   const port = Number(values.port);

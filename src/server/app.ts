@@ -50,6 +50,9 @@ export interface AppOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Cap on concurrent connections (server/connections.ts). */
   maxConnections?: number;
+  /** Time to receive a request's headers (default 80 s) and to keep an idle keep-alive socket (default 75 s). */
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
 }
 
 export interface App {
@@ -115,6 +118,8 @@ export function createApp(options: AppOptions = {}): App {
     ...(identities !== undefined ? { authenticate: authenticator(identities) } : {}),
     ...(options.tls !== undefined ? { tls: options.tls } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
   });
 
   return {

@@ -38,6 +38,9 @@ export interface HttpServerOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Most connections open at once; one more is answered 503 and closed. Default DEFAULT_MAX_CONNECTIONS. */
   maxConnections?: number;
+  /** Defaults HEADERS_TIMEOUT_MS and KEEP_ALIVE_TIMEOUT_MS; the first must exceed the second. */
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -70,21 +73,23 @@ export function createHttpServer(options: HttpServerOptions): http.Server {
       else res.destroy();
     });
   };
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const keepAliveTimeout = options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
   const serverOptions: http.ServerOptions = {
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    headersTimeout: HEADERS_TIMEOUT_MS,
+    keepAliveTimeout,
+    headersTimeout,
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Node's default (30 s) lets a slow client outlive the header timeout by that much.
     connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
   };
   const server: http.Server = options.tls
-    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: HEADERS_TIMEOUT_MS }, listener)
+    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: headersTimeout }, listener)
     : http.createServer(serverOptions, listener);
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.keepAliveTimeout = keepAliveTimeout;
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.timeout = 0; // no socket inactivity timeout: a long poll is silent by design
-  guardConnections(server, { maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, firstByteTimeoutMs: HEADERS_TIMEOUT_MS, tls: options.tls !== undefined });
+  guardConnections(server, { maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, tls: options.tls !== undefined });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Malformed HTTP: answer 400 if the socket can still take it; never crash.
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();

@@ -7,17 +7,20 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppOptions } from './app.js';
 
-export const SECURITY_USAGE = `[--auth <identities file; or OPENSWF_AUTH_FILE>] [--tls-cert <PEM file> --tls-key <PEM file>] [--max-connections <n, default 4096>]`;
+export const SECURITY_USAGE = `[--auth <identities file; or OPENSWF_AUTH_FILE>] [--tls-cert <PEM file> --tls-key <PEM file>] [--max-connections <n, default 4096>]
+                [--headers-timeout-ms 80000] [--keep-alive-timeout-ms 75000]`;
 
 export interface SecurityFlags {
   auth?: string | undefined;
   'tls-cert'?: string | undefined;
   'tls-key'?: string | undefined;
   'max-connections'?: string | undefined;
+  'headers-timeout-ms'?: string | undefined;
+  'keep-alive-timeout-ms'?: string | undefined;
 }
 
 /** Throws an Error whose message says what to fix. */
-export function securityOptions(flags: SecurityFlags, env: NodeJS.ProcessEnv = process.env): Pick<AppOptions, 'authFile' | 'tls' | 'maxConnections'> {
+export function securityOptions(flags: SecurityFlags, env: NodeJS.ProcessEnv = process.env): Pick<AppOptions, 'authFile' | 'tls' | 'maxConnections' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'> {
   const authFile = flags.auth || env.OPENSWF_AUTH_FILE || undefined;
   const certFile = flags['tls-cert'];
   const keyFile = flags['tls-key'];
@@ -35,7 +38,20 @@ export function securityOptions(flags: SecurityFlags, env: NodeJS.ProcessEnv = p
     maxConnections = Number(flags['max-connections']);
     if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new Error(`invalid --max-connections ${flags['max-connections']}`);
   }
+  const ms = (flag: 'headers-timeout-ms' | 'keep-alive-timeout-ms'): number | undefined => {
+    const raw = flags[flag];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`invalid --${flag} ${raw}`);
+    return n;
+  };
+  const headersTimeoutMs = ms('headers-timeout-ms');
+  const keepAliveTimeoutMs = ms('keep-alive-timeout-ms');
+  // Node may drop a reused socket before its next request's headers arrive otherwise.
+  if ((headersTimeoutMs ?? 80_000) <= (keepAliveTimeoutMs ?? 75_000)) throw new Error('--headers-timeout-ms must exceed --keep-alive-timeout-ms');
   return {
+    ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
+    ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
     ...(authFile !== undefined ? { authFile: resolve(authFile) } : {}),
     ...(tls !== undefined ? { tls } : {}),
     ...(maxConnections !== undefined ? { maxConnections } : {}),
