@@ -178,6 +178,8 @@ async function resign(req: ReceivedRequest, identity: Identity, parsed: ParsedAu
       region,
       service: SIGNING_SERVICE,
       sha256: Sha256,
+      // The payload hash header counts only when the client sent and signed it (boto3 does not).
+      applyChecksum: false,
     });
     signers.set(identity, signer);
   }
