@@ -168,7 +168,10 @@ export async function authorizeCall<K extends OperationName>(operation: K, input
     target.resourceArn ?? (target.domain !== undefined ? callerDomainArn(s, ctx, target.domain) : `arn:aws:swf:${ctx.region ?? s.settings.region}:${caller.accountId}:/domain/*`);
   const context: ConditionContext = { ...(await commonKeys(s, ctx, policies, domain)), ...target.keys };
   const action = `swf:${operation}`;
-  if (policies.evaluate({ action, resource, context }) !== 'Allow') throw notPermitted(caller, action, resource);
+  // ListDomains: the API reference spells its resource arn:aws:swf::<account>:domain/*; a
+  // policy written either way is honoured.
+  const resources = target.domain === undefined && target.resourceArn === undefined ? [resource, `arn:aws:swf::${caller.accountId}:domain/*`] : resource;
+  if (policies.evaluate({ action, resource: resources, context }) !== 'Allow') throw notPermitted(caller, action, resource);
 }
 
 /**

@@ -20,8 +20,11 @@ export type ConditionContext = Readonly<Record<string, string | readonly string[
 export interface AccessQuery {
   /** `swf:StartWorkflowExecution`, `openswf:Admin`, ... */
   action: string;
-  /** The resource ARN the action is on (`*` for actions without a resource). */
-  resource: string;
+  /**
+   * The resource ARN the action is on (`*` for actions without a resource); several when a
+   * resource has more than one documented spelling (a statement naming any of them matches).
+   */
+  resource: string | readonly string[];
   context: ConditionContext;
 }
 
@@ -154,7 +157,8 @@ export class PolicySet {
 function targetMatches(s: Statement, q: AccessQuery): boolean {
   const actionHit = s.actions.some((re) => re.test(q.action));
   if (actionHit === s.notAction) return false;
-  const resourceHit = s.resources.some((re) => re.test(q.resource));
+  const resources = typeof q.resource === 'string' ? [q.resource] : q.resource;
+  const resourceHit = s.resources.some((re) => resources.some((r) => re.test(r)));
   return resourceHit !== s.notResource;
 }
 

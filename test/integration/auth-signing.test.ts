@@ -183,6 +183,13 @@ test('SIGHUP reloads the file; a bad new file keeps the old one and says why', a
   assert.doesNotMatch(s.logs(), /secret-EXAMPLE/, 'no secret in the logs');
 });
 
+test('the log holds no secret, no session token, no Authorization header', () => {
+  const logs = server.logs();
+  for (const secret of [ADMIN.secretAccessKey, READER.secretAccessKey, TEMP.secretAccessKey, TEMP.sessionToken ?? '', 'Signature=', 'AWS4-HMAC-SHA256']) {
+    assert.ok(!logs.includes(secret), `the log does not contain ${secret.slice(0, 12)}...`);
+  }
+});
+
 test('without --auth the startup line says so and any credentials are served', async (t) => {
   const { server: s, swf } = await serverForTest(t);
   assert.match(s.logs(), /auth: off, any credentials accepted/);

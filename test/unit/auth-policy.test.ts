@@ -79,6 +79,13 @@ const cases: Array<[string, unknown, ConditionContext, boolean]> = [
   ['StringNotEqualsIfExists', 'a', { [TL]: 'a' }, false],
 ];
 
+test('a resource with two spellings matches a statement naming either', () => {
+  const p = policy({ Effect: 'Allow', Action: 'swf:ListDomains', Resource: 'arn:aws:swf::123456789012:domain/*' });
+  const both = ['arn:aws:swf:us-east-1:123456789012:/domain/*', 'arn:aws:swf::123456789012:domain/*'];
+  assert.equal(p.evaluate({ action: 'swf:ListDomains', resource: both, context: {} }), 'Allow');
+  assert.equal(p.evaluate({ action: 'swf:ListDomains', resource: both[0] ?? '', context: {} }), 'ImplicitDeny');
+});
+
 test('string operators, IfExists, several values of one key OR', () => {
   for (const [op, values, context, allowed] of cases) {
     const p = policy(allow({ Condition: { [op]: { [TL]: values } } }));
