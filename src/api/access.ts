@@ -23,6 +23,7 @@ import type { DecisionConditionKeys } from '../engine/index.js';
 import type { ResourceTag } from '../model/shapes.js';
 import type { Caller, RequestContext, Services } from './context.js';
 import { SwfFault } from '../faults.js';
+import { decodeTaskToken } from './task-token.js';
 
 type Keys = Record<string, string | readonly string[] | undefined>;
 
@@ -62,10 +63,15 @@ const registerKeys = (input: { name: string; version: string; defaultTaskList?: 
   'swf:defaultTaskList.name': input.defaultTaskList?.name,
 });
 
-/** The domain of a task token. Until tokens carry their domain, the stored task says it. */
+/**
+ * The domain a task token names, read from the token itself, so a caller is judged on it even
+ * when the task and its run are gone. Only when the names did not fit in the token is the run
+ * asked. A token that is not ours names no domain (the handler refuses it as SWF does).
+ */
 export async function taskTokenDomain(s: Services, token: string): Promise<string | undefined> {
-  const task = await s.store.getTask(token);
-  return task?.domain;
+  const claims = decodeTaskToken(token);
+  if (!claims) return undefined;
+  return claims.domain ?? (await s.store.getExecution(claims.runId))?.domain;
 }
 
 const byToken = async (input: { taskToken: string }, s: Services): Promise<Target | undefined> => {

@@ -1,23 +1,22 @@
-/** Domain ARNs: arn:aws:swf:<region>:<account>:/domain/<name>, as SWF shows them. */
+/**
+ * Domain ARNs: arn:aws:swf:<region>:<account>:/domain/<name>, as SWF shows them. The region is
+ * the one the request was signed for (its SigV4 credential scope), as a regional endpoint of
+ * SWF would answer; a request that carries none gets the server's `--region`. The account is
+ * the authenticated caller's (auth on), else the server's `--account-id`.
+ */
 import type { RequestContext, ServerSettings } from './context.js';
 import { SwfFault } from '../faults.js';
 
-export const domainArn = (settings: ServerSettings, name: string): string =>
-  `arn:aws:swf:${settings.region}:${settings.accountId}:/domain/${name}`;
+type ArnScope = Pick<RequestContext, 'region' | 'caller'>;
 
-/** The domain name an ARN of ours names; anything else is an unknown resource. */
-export function domainOfArn(settings: ServerSettings, arn: string): string {
-  const prefix = `arn:aws:swf:${settings.region}:${settings.accountId}:/domain/`;
-  if (!arn.startsWith(prefix) || arn.length === prefix.length) throw new SwfFault('UnknownResourceFault', `Unknown resource: ${arn}`);
-  return arn.slice(prefix.length);
-}
+const prefix = (settings: ServerSettings, request: ArnScope): string =>
+  `arn:aws:swf:${request.region ?? settings.region}:${request.caller?.accountId ?? settings.accountId}:/domain/`;
 
-/**
- * The region and account a request's ARNs name: the region it was signed for and, with
- * authentication on, the caller's account (as SWF shows each caller its own account's ARNs).
- */
-export function arnScope(settings: ServerSettings, ctx: Pick<RequestContext, 'region' | 'caller'>): ServerSettings {
-  // Without authentication the configured region and account stay (as before this scope existed).
-  if (ctx.caller === undefined) return settings;
-  return { ...settings, region: ctx.region ?? settings.region, accountId: ctx.caller.accountId };
+export const domainArn = (settings: ServerSettings, request: ArnScope, name: string): string => `${prefix(settings, request)}${name}`;
+
+/** The domain name an ARN of this account and the request's region names; anything else is an unknown resource. */
+export function domainOfArn(settings: ServerSettings, request: ArnScope, arn: string): string {
+  const ours = prefix(settings, request);
+  if (!arn.startsWith(ours) || arn.length === ours.length) throw new SwfFault('UnknownResourceFault', `Unknown resource: ${arn}`);
+  return arn.slice(ours.length);
 }

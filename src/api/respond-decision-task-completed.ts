@@ -6,9 +6,9 @@
 import type { ActivityType, ActivityTypeConfiguration, Decision, DecisionType, WorkflowType, WorkflowTypeConfiguration } from '../model/shapes.js';
 import type { Handler } from './context.js';
 import type { StoreTx } from '../store/types.js';
-import { completeDecisionTask, decisionAttributeKey, isOpen, type DecisionEnv, type TypeInfo } from '../engine/index.js';
+import { completeDecisionTask, decisionAttributeKey, type DecisionEnv, type TypeInfo } from '../engine/index.js';
 import { SwfFault } from '../faults.js';
-import { requireTask } from './common.js';
+import { requireStartedTask, unknownTask } from './task-token.js';
 import { checkExecutionTimeout } from './start-workflow-execution.js';
 import { decisionPermission, taskTokenDomain } from './access.js';
 
@@ -96,15 +96,10 @@ export const respondDecisionTaskCompleted: Handler<'RespondDecisionTaskCompleted
   const tokenDomain = request.policies !== undefined ? await taskTokenDomain(s, input.taskToken) : undefined;
   const permitted = tokenDomain !== undefined ? await decisionPermission(s, request, tokenDomain) : undefined;
   await s.store.transaction(async (tx) => {
-    const task = await requireTask(tx, input.taskToken, 'decision');
-    const state = await tx.getExecution(task.runId);
-    if (!state || !isOpen(state) || state.decision.started?.token !== input.taskToken) {
-      throw new SwfFault('UnknownResourceFault', `Unknown decision task, scheduledEventId = ${task.scheduledEventId}`);
-    }
-    // With authentication on, a decision is judged on the run's domain, never on none.
-    if (request.policies !== undefined && tokenDomain !== state.domain) {
-      throw new SwfFault('UnknownResourceFault', `Unknown decision task, scheduledEventId = ${task.scheduledEventId}`);
-    }
+    const { task, state } = await requireStartedTask(tx, input.taskToken, 'decision');
+    if (state.decision.started?.token !== input.taskToken) throw unknownTask('decision', task.scheduledEventId);
+    // With authentication on, decisions are judged on the run's domain (the token's), never on none.
+    if (request.policies !== undefined && tokenDomain !== state.domain) throw unknownTask('decision', task.scheduledEventId);
     const env = await decisionEnv(
       tx,
       state.domain,
