@@ -241,12 +241,16 @@ test("task tokens: judged on the token's domain; a token altered by one byte is 
   const taskB = await takeActivityTask(admin, beta, 'b');
   // A beta token in the hands of a worker allowed only on alpha.
   await expectFault(worker.send(new RespondActivityTaskCompletedCommand({ taskToken: taskB.taskToken })), 'OperationNotPermittedFault', notAuthorized(WORKER, 'RespondActivityTaskCompleted', domainArn('beta')));
-  // One byte changed: no such task.
-  const last = taskA.taskToken.at(-1) === 'a' ? 'b' : 'a';
-  const altered = `${taskA.taskToken.slice(0, -1)}${last}`;
-  await expectFault(worker.send(new RespondActivityTaskCompletedCommand({ taskToken: altered })), 'UnknownResourceFault');
+  // One byte of the token's random part changed: the same domain and run, but no such task.
+  const bytes = Buffer.from(taskA.taskToken, 'base64');
+  bytes[7] = (bytes[7] ?? 0) ^ 0x01;
+  const altered = bytes.toString('base64');
+  await expectFault(worker.send(new RespondActivityTaskCompletedCommand({ taskToken: altered })), 'UnknownResourceFault', `Unknown activity, scheduledEventId = ${(taskA.startedEventId ?? 0) - 1}`);
   assert.equal((await describeRun(admin, alpha, runA)).openCounts?.openActivityTasks, 1, 'the refused calls closed nothing');
   await worker.send(new RespondActivityTaskCompletedCommand({ taskToken: taskA.taskToken, result: 'done' }));
   await admin.send(new RespondActivityTaskCompletedCommand({ taskToken: taskB.taskToken }));
   assert.equal((await describeRun(admin, beta, runB)).openCounts?.openActivityTasks, 0);
+  // The task is gone, yet the caller is still judged on the token's domain first.
+  await expectFault(worker.send(new RespondActivityTaskCompletedCommand({ taskToken: taskB.taskToken })), 'OperationNotPermittedFault', notAuthorized(WORKER, 'RespondActivityTaskCompleted', domainArn('beta')));
+  await expectFault(admin.send(new RespondActivityTaskCompletedCommand({ taskToken: taskB.taskToken })), 'UnknownResourceFault');
 });
