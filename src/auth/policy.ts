@@ -97,7 +97,7 @@ interface Condition {
   /** Lower case: condition keys are case-insensitive. */
   key: string;
   /** For the matchers: one predicate per policy value (OR of values). */
-  matchers: readonly ((value: string) => boolean)[];
+  matchers: readonly Matcher[];
   /** Null: true means "the key must be absent". */
   nullWanted?: boolean;
 }
@@ -106,10 +106,14 @@ interface Statement {
   effect: Effect;
   actions: readonly RegExp[];
   notAction: boolean;
-  resources: readonly RegExp[];
+  resources: readonly Matcher[];
   notResource: boolean;
   conditions: readonly Condition[];
 }
+
+/** The request's condition keys, lower-cased: what policy variables (`${aws:username}`) read. */
+type Vars = ReadonlyMap<string, readonly string[]>;
+type Matcher = (value: string, vars: Vars) => boolean;
 
 const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 
@@ -138,15 +142,11 @@ export class PolicySet {
 
   evaluate(query: AccessQuery): Verdict {
     let allowed = false;
-    let context: Map<string, readonly string[]> | undefined;
+    const context = lowerCaseKeys(query.context);
     for (const s of this.statements) {
       if (s.effect === 'Allow' && allowed) continue; // only a Deny can still change the verdict
-      if (!targetMatches(s, query)) continue;
-      if (s.conditions.length > 0) {
-        context ??= lowerCaseKeys(query.context);
-        const c = context;
-        if (!s.conditions.every((cond) => conditionHolds(cond, c.get(cond.key)))) continue;
-      }
+      if (!targetMatches(s, query, context)) continue;
+      if (!s.conditions.every((cond) => conditionHolds(cond, context.get(cond.key), context))) continue;
       if (s.effect === 'Deny') return 'ExplicitDeny';
       allowed = true;
     }
@@ -154,11 +154,11 @@ export class PolicySet {
   }
 }
 
-function targetMatches(s: Statement, q: AccessQuery): boolean {
+function targetMatches(s: Statement, q: AccessQuery, vars: Vars): boolean {
   const actionHit = s.actions.some((re) => re.test(q.action));
   if (actionHit === s.notAction) return false;
   const resources = typeof q.resource === 'string' ? [q.resource] : q.resource;
-  const resourceHit = s.resources.some((re) => resources.some((r) => re.test(r)));
+  const resourceHit = s.resources.some((m) => resources.some((r) => m(r, vars)));
   return resourceHit !== s.notResource;
 }
 
@@ -171,7 +171,7 @@ function lowerCaseKeys(context: ConditionContext): Map<string, readonly string[]
   return map;
 }
 
-function conditionHolds(c: Condition, values: readonly string[] | undefined): boolean {
+function conditionHolds(c: Condition, values: readonly string[] | undefined, vars: Vars): boolean {
   if (c.operator === 'Null') return (values === undefined || values.length === 0) === c.nullWanted;
   const absent = values === undefined || values.length === 0;
   if (absent) {
@@ -184,7 +184,7 @@ function conditionHolds(c: Condition, values: readonly string[] | undefined): bo
   const negated = NEGATED.has(c.operator);
   // A negated operator holds for a value that matches none of the policy values.
   const valueHolds = (v: string): boolean => {
-    const any = c.matchers.some((m) => m(v));
+    const any = c.matchers.some((m) => m(v, vars));
     return negated ? !any : any;
   };
   if (c.set === 'ForAllValues') return values.every(valueHolds);
@@ -207,10 +207,12 @@ function parseDocument(doc: unknown, where: string): Statement[] {
   if (raw === undefined) throw new PolicyError(`${where}.Statement`, 'missing required element');
   const list = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) throw new PolicyError(`${where}.Statement`, 'must hold at least one statement');
-  return list.map((s, i) => parseStatement(s, `${where}.Statement[${i}]`));
+  // Policy variables exist in the 2012-10-17 language only; in 2008-10-17 `${...}` is literal text.
+  const variables = version === '2012-10-17';
+  return list.map((s, i) => parseStatement(s, `${where}.Statement[${i}]`, variables));
 }
 
-function parseStatement(s: unknown, where: string): Statement {
+function parseStatement(s: unknown, where: string, variables: boolean): Statement {
   if (!isObject(s)) throw new PolicyError(where, 'a statement must be a JSON object');
   for (const key of Object.keys(s)) {
     if (key === 'Principal' || key === 'NotPrincipal') throw new PolicyError(`${where}.${key}`, 'an identity policy may not name a principal');
@@ -230,7 +232,7 @@ function parseStatement(s: unknown, where: string): Statement {
   });
   const resources = stringList(resourceValue, `${where}.${resourceKey}`).map((r, i) => {
     if (r !== '*' && !r.startsWith('arn:')) throw new PolicyError(`${where}.${resourceKey}[${i}]`, `"${r}" is not an ARN or "*"`);
-    return glob(r, false);
+    return template(r, { wildcards: true, ignoreCase: false, variables }, `${where}.${resourceKey}[${i}]`);
   });
   return {
     effect: s.Effect,
@@ -238,11 +240,11 @@ function parseStatement(s: unknown, where: string): Statement {
     notAction: actionKey === 'NotAction',
     resources,
     notResource: resourceKey === 'NotResource',
-    conditions: s.Condition === undefined ? [] : parseConditionBlock(s.Condition, `${where}.Condition`),
+    conditions: s.Condition === undefined ? [] : parseConditionBlock(s.Condition, `${where}.Condition`, variables),
   };
 }
 
-function parseConditionBlock(block: unknown, where: string): Condition[] {
+function parseConditionBlock(block: unknown, where: string, variables: boolean): Condition[] {
   if (!isObject(block)) throw new PolicyError(where, 'must be a JSON object of operators');
   const conditions: Condition[] = [];
   for (const [name, entries] of Object.entries(block)) {
@@ -272,35 +274,28 @@ function parseConditionBlock(block: unknown, where: string): Condition[] {
         conditions.push({ operator, set, ifExists, key: key.toLowerCase(), matchers: [], nullWanted: values[0] === 'true' });
         continue;
       }
-      conditions.push({ operator, set, ifExists, key: key.toLowerCase(), matchers: values.map((v) => matcher(operator, v)) });
+      conditions.push({ operator, set, ifExists, key: key.toLowerCase(), matchers: values.map((v) => matcher(operator, v, variables, keyAt)) });
     }
   }
   return conditions;
 }
 
-function matcher(operator: BaseOperator, policyValue: string): (value: string) => boolean {
+function matcher(operator: BaseOperator, policyValue: string, variables: boolean, where: string): Matcher {
   switch (operator) {
     case 'StringEquals':
     case 'StringNotEquals':
     case 'ArnEquals':
     case 'ArnNotEquals':
-      return (v) => v === policyValue;
+      return template(policyValue, { wildcards: false, ignoreCase: false, variables }, where);
     case 'StringEqualsIgnoreCase':
-    case 'StringNotEqualsIgnoreCase': {
-      const lower = policyValue.toLowerCase();
-      return (v) => v.toLowerCase() === lower;
-    }
+    case 'StringNotEqualsIgnoreCase':
+    case 'Bool':
+      return template(policyValue, { wildcards: false, ignoreCase: true, variables }, where);
     case 'StringLike':
     case 'StringNotLike':
     case 'ArnLike':
-    case 'ArnNotLike': {
-      const re = glob(policyValue, false);
-      return (v) => re.test(v);
-    }
-    case 'Bool': {
-      const lower = policyValue.toLowerCase();
-      return (v) => v.toLowerCase() === lower;
-    }
+    case 'ArnNotLike':
+      return template(policyValue, { wildcards: true, ignoreCase: false, variables }, where);
     case 'Null':
       return () => false;
     default: {
@@ -308,6 +303,51 @@ function matcher(operator: BaseOperator, policyValue: string): (value: string) =
       throw new Error(`unhandled operator ${String(never)}`);
     }
   }
+}
+
+/**
+ * A policy string as a matcher: `*` and `?` are wildcards where the element takes them, and
+ * with the 2012-10-17 language `${key}` (or `${key, 'default'}`) is the request's value of that
+ * condition key, matched literally; `${*}`, `${?}` and `${$}` are the literal characters. A
+ * variable the request lacks, with no default, matches nothing (IAM's rule).
+ */
+function template(text: string, o: { wildcards: boolean; ignoreCase: boolean; variables: boolean }, where: string): Matcher {
+  const flags = o.ignoreCase ? 'is' : 's';
+  const literal = (t: string) => t.replace(/[.+^${}()|[\]\\*?]/g, (ch) => `\\${ch}`);
+  const pattern = (t: string) => (o.wildcards ? t.replace(/[.+^${}()|[\]\\*?]/g, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : `\\${ch}`)) : literal(t));
+  if (!o.variables || !text.includes('${')) {
+    const re = new RegExp(`^${pattern(text)}$`, flags);
+    return (value) => re.test(value);
+  }
+  type Part = { text: string } | { key: string; fallback?: string };
+  const parts: Part[] = [];
+  const re = /\$\{([^}]*)\}/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > last) parts.push({ text: text.slice(last, m.index) });
+    const inner = (m[1] ?? '').trim();
+    if (inner === '*' || inner === '?' || inner === '$') parts.push({ key: '', fallback: inner });
+    else {
+      const d = /^([^,\s]+)\s*,\s*'([^']*)'$/.exec(inner);
+      const key = (d ? d[1] : inner) ?? '';
+      if (!/^[A-Za-z0-9-]+:\S+$/.test(key)) throw new PolicyError(where, `"\${${inner}}" is not a policy variable`);
+      parts.push({ key: key.toLowerCase(), ...(d?.[2] !== undefined ? { fallback: d[2] } : {}) });
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return (value, vars) => {
+    let body = '';
+    for (const part of parts) {
+      if ('text' in part) body += pattern(part.text);
+      else {
+        const v = part.key === '' ? part.fallback : (vars.get(part.key)?.[0] ?? part.fallback);
+        if (v === undefined) return false;
+        body += literal(v);
+      }
+    }
+    return new RegExp(`^${body}$`, flags).test(value);
+  };
 }
 
 /** IAM's wildcards: `*` any run of characters, `?` any one character. */

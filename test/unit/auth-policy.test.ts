@@ -79,6 +79,27 @@ const cases: Array<[string, unknown, ConditionContext, boolean]> = [
   ['StringNotEqualsIfExists', 'a', { [TL]: 'a' }, false],
 ];
 
+test('policy variables (2012-10-17): ${aws:username} in Resource and Condition, defaults, literals', () => {
+  const p = policy(
+    { Effect: 'Allow', Action: 'swf:*', Resource: 'arn:aws:swf:*:123456789012:/domain/${aws:username}-*' },
+    { Effect: 'Allow', Action: 'swf:PollForActivityTask', Resource: '*', Condition: { StringEquals: { [TL]: '${aws:username}-work' } } },
+    { Effect: 'Allow', Action: 'swf:DescribeDomain', Resource: '*', Condition: { StringLike: { 'swf:name': "${swf:missing, 'dflt'}${*}" } } },
+  );
+  const alice = { 'aws:username': 'alice' };
+  assert.equal(verdict(p, 'swf:StartWorkflowExecution', 'arn:aws:swf:us-east-1:123456789012:/domain/alice-orders', alice), 'Allow');
+  assert.equal(verdict(p, 'swf:StartWorkflowExecution', 'arn:aws:swf:us-east-1:123456789012:/domain/bob-orders', alice), 'ImplicitDeny');
+  assert.equal(verdict(p, 'swf:StartWorkflowExecution', 'arn:aws:swf:us-east-1:123456789012:/domain/alice-orders', {}), 'ImplicitDeny'); // no value, no default: no match
+  assert.equal(verdict(p, 'swf:PollForActivityTask', OTHER, { ...alice, [TL]: 'alice-work' }), 'Allow');
+  assert.equal(verdict(p, 'swf:PollForActivityTask', OTHER, { ...alice, [TL]: 'bob-work' }), 'ImplicitDeny');
+  // ${*} is a literal asterisk, the default stands in for a missing key.
+  assert.equal(verdict(p, 'swf:DescribeDomain', OTHER, { 'swf:name': 'dflt*' }), 'Allow');
+  assert.equal(verdict(p, 'swf:DescribeDomain', OTHER, { 'swf:name': 'dfltx' }), 'ImplicitDeny');
+  // In the 2008-10-17 language ${...} is plain text.
+  const old = PolicySet.parse([{ Version: '2008-10-17', Statement: { Effect: 'Allow', Action: '*', Resource: 'arn:aws:swf:*:*:/domain/${aws:username}' } }]);
+  assert.equal(verdict(old, 'swf:DescribeDomain', 'arn:aws:swf:us-east-1:1:/domain/${aws:username}', alice), 'Allow');
+  assert.equal(verdict(old, 'swf:DescribeDomain', 'arn:aws:swf:us-east-1:1:/domain/alice', alice), 'ImplicitDeny');
+});
+
 test('a resource with two spellings matches a statement naming either', () => {
   const p = policy({ Effect: 'Allow', Action: 'swf:ListDomains', Resource: 'arn:aws:swf::123456789012:domain/*' });
   const both = ['arn:aws:swf:us-east-1:123456789012:/domain/*', 'arn:aws:swf::123456789012:domain/*'];
