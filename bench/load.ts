@@ -35,6 +35,7 @@ import {
 import { eventTypes, history, registerFixture, type Fixture } from '../test/helpers/swf.js';
 import { attachEndpoint, launchMoto, launchOpenSwf, sampleProcess, stopAll, type LaunchedServer, type ProcessSample, type TargetName } from './launch.js';
 import { formatReport, type TargetResult } from './load-report.js';
+import { BENCH_AUTH } from './auth-user.js';
 
 interface LoadOptions {
   workflows: number;
@@ -367,34 +368,10 @@ function processDelta(before: ProcessSample | undefined, after: ProcessSample | 
   return { ...after, cpuSeconds: after.cpuSeconds - (before?.cpuSeconds ?? 0) };
 }
 
-/**
- * The one user of the auth benchmark: what a deployment's worker and decider would have, with
- * conditions on task lists and a Deny, so each call and decision is judged as in production.
- */
-const BENCH_AUTH = {
-  accountId: '123456789012',
-  users: [
-    {
-      name: 'bench',
-      accessKeyId: 'AKIDBENCHEXAMPLE',
-      secretAccessKey: 'bench-secret-EXAMPLE',
-      policies: [
-        {
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: ['swf:Register*', 'swf:Describe*', 'swf:GetWorkflowExecutionHistory', 'swf:StartWorkflowExecution'], Resource: 'arn:aws:swf:*:123456789012:/domain/*' },
-            { Effect: 'Allow', Action: ['swf:PollForDecisionTask', 'swf:PollForActivityTask'], Resource: 'arn:aws:swf:*:123456789012:/domain/*', Condition: { StringLike: { 'swf:taskList.name': ['decisions-*', 'activities-*'] } } },
-            { Effect: 'Allow', Action: ['swf:Respond*', 'swf:RecordActivityTaskHeartbeat', 'swf:CompleteWorkflowExecution'], Resource: 'arn:aws:swf:*:123456789012:/domain/*' },
-            { Effect: 'Allow', Action: 'swf:ScheduleActivityTask', Resource: 'arn:aws:swf:*:123456789012:/domain/*', Condition: { StringLike: { 'swf:taskList.name': 'activities-*' }, StringEquals: { 'swf:activityType.name': 'step' } } },
-            { Effect: 'Deny', Action: ['swf:TerminateWorkflowExecution', 'swf:Delete*'], Resource: '*' },
-          ],
-        },
-      ],
-    },
-  ],
-};
-
 async function launch(target: TargetName, opts: LoadOptions): Promise<LaunchedServer> {
+  const bench = BENCH_AUTH.users[0];
+  // A running server started with --auth and BENCH_AUTH's file (for profiling it, say).
+  if (opts.endpoint && target === 'openswf+auth' && bench) return { ...attachEndpoint(target, opts.endpoint), credentials: { accessKeyId: bench.accessKeyId, secretAccessKey: bench.secretAccessKey } };
   if (opts.endpoint) return attachEndpoint(target, opts.endpoint);
   if (target === 'openswf+auth') return launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, BENCH_AUTH);
   return target === 'openswf' ? launchOpenSwf(opts.pollTimeoutMs, opts.dataParent) : launchMoto();
@@ -421,7 +398,7 @@ function parseOptions(argv: string[]): LoadOptions {
     return n;
   };
   const target = values.target ?? (values.endpoint ? 'openswf' : 'both');
-  if (target !== 'both' && target !== 'openswf' && target !== 'moto' && target !== 'auth') usage(`--target must be openswf, moto, both or auth`);
+  if (target !== 'both' && target !== 'openswf' && target !== 'moto' && target !== 'auth' && target !== 'openswf+auth') usage(`--target must be openswf, openswf+auth, moto, both or auth`);
   if (values.endpoint && target === 'auth') usage('--target auth starts its own two servers');
   if (values.endpoint && target === 'both') usage('--endpoint benches one running server: name it with --target openswf or --target moto');
   return {
