@@ -152,6 +152,7 @@ async function commonKeys(s: Services, ctx: RequestContext, policies: PolicySet,
     keys['aws:username'] = ctx.caller.name;
     keys['aws:PrincipalArn'] = ctx.caller.arn;
     keys['aws:PrincipalAccount'] = ctx.caller.accountId;
+    keys['aws:SecureTransport'] = ctx.secureTransport === true ? 'true' : 'false';
   }
   if (domain !== undefined && policies.usesKeyPrefix('aws:ResourceTag/')) {
     const record = await s.store.getDomain(domain);

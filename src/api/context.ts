@@ -28,6 +28,8 @@ export interface RequestContext {
    * on them (api/access.ts); without them (authentication off) everything is allowed.
    */
   policies?: PolicySet;
+  /** Whether the request came over TLS (IAM's `aws:SecureTransport`). */
+  secureTransport?: boolean;
 }
 
 /** An authenticated identity, as IAM names it. */

@@ -13,6 +13,7 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import { SWF_LIMITS, type Limits } from '../engine/index.js';
 import { Executor } from '../executor/executor.js';
 import type { OperationName } from '../model/tables.js';
+import type { OperationShapes } from '../model/operation-shapes.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { Store } from '../store/types.js';
@@ -107,7 +108,8 @@ export function createApp(options: AppOptions = {}): App {
   const identities = options.authFile !== undefined ? IdentitiesHolder.open(options.authFile) : undefined;
   const dispatch = async (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> => {
     throttle?.admit(operation);
-    await authorizeCall(operation, input as never, services, ctx);
+    // The HTTP front validated `input` against the operation's model shape.
+    await authorizeCall(operation, input as unknown as OperationShapes[typeof operation]['input'], services, ctx);
     const handler = handlers[operation] as (i: unknown, s: Services, r: RequestContext) => Promise<unknown>;
     return handler(input, services, ctx);
   };

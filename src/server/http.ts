@@ -158,7 +158,7 @@ async function handle(
     const ctx: RequestContext = {
       requestId,
       ...(region !== undefined ? { region } : {}),
-      ...(auth !== undefined ? { caller: auth.caller, policies: auth.policies } : {}),
+      ...(auth !== undefined ? { caller: auth.caller, policies: auth.policies, secureTransport: options.tls !== undefined } : {}),
       signal: abort.signal,
       clientGone: () => abort.signal.aborted,
       ...(req.socket.remoteAddress !== undefined ? { remoteAddress: req.socket.remoteAddress } : {}),

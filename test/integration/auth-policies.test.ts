@@ -70,9 +70,11 @@ const TAGGER = user('tagger', [
   { Effect: 'Allow', Action: 'swf:RegisterDomain', Resource: domainArn('new-*'), Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'team' } } },
 ]);
 const LISTER = user('lister', [{ Effect: 'Allow', Action: 'swf:ListDomains', Resource: '*' }]);
+/** Allowed only over TLS: this server speaks plain HTTP (tls.test.ts has the other half). */
+const SECURE = user('secure', [{ Effect: 'Allow', Action: 'swf:DescribeDomain', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }]);
 
 const { server, swf: admin } = await serverForFile({
-  auth: { accountId: ACCOUNT, users: [ADMIN, NOBODY, SCOPED, DENY, NODELETE, NOTRES, WORKER, STARTER, VIEWER, TAGGER, LISTER] },
+  auth: { accountId: ACCOUNT, users: [ADMIN, NOBODY, SCOPED, DENY, NODELETE, NOTRES, WORKER, STARTER, VIEWER, TAGGER, LISTER, SECURE] },
 });
 const alpha = await namedFixture(admin, 'alpha');
 const beta = await namedFixture(admin, 'beta');
@@ -161,6 +163,7 @@ test('Resource scopes a policy to a domain, in the region the request was signed
   const euArn = domainArn('alpha', 'eu-west-1');
   await expectFault(as('scoped', 'eu-west-1').send(new DescribeDomainCommand({ name: 'alpha' })), 'OperationNotPermittedFault', notAuthorized(SCOPED, 'DescribeDomain', euArn));
   await expectFault(as('scoped').send(new ListDomainsCommand({ registrationStatus: 'REGISTERED' })), 'OperationNotPermittedFault', notAuthorized(SCOPED, 'ListDomains', domainArn('*')));
+  await expectFault(as('secure').send(new DescribeDomainCommand({ name: 'alpha' })), 'OperationNotPermittedFault', notAuthorized(SECURE, 'DescribeDomain', alphaArn));
   const listed = await as('lister').send(new ListDomainsCommand({ registrationStatus: 'REGISTERED' }));
   assert.ok((listed.domainInfos ?? []).some((x) => x.arn === alphaArn));
 });
