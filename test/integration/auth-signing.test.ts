@@ -42,6 +42,22 @@ test('the startup line says authentication is on; signed requests of a listed ke
   assert.equal(eu.domainInfo?.arn, `arn:aws:swf:eu-west-1:${ACCOUNT}:/domain/${name}`);
 });
 
+test("only the headers the client listed in SignedHeaders count (a browser cannot sign them all)", async () => {
+  const name = uniqueName('browser');
+  const answer = await rawCall(url, 'RegisterDomain', register(name), {
+    credentials: creds(ADMIN),
+    unsigned: ['content-type', 'x-amz-content-sha256'],
+    tamper: (r) => {
+      assert.match(r.headers.authorization ?? '', /SignedHeaders=host;x-amz-date;x-amz-target,/);
+      r.headers['x-amz-user-agent'] = 'a browser adds this after signing';
+    },
+  });
+  assert.equal(answer.status, 200, JSON.stringify(answer.json));
+  // A header that was signed cannot change.
+  const changed = await rawCall(url, 'DescribeDomain', { name }, { credentials: creds(ADMIN), tamper: (r) => (r.headers['x-amz-target'] = 'SimpleWorkflowService.DeprecateDomain') });
+  assert.equal(changed.json.__type, 'com.amazon.coral.service#InvalidSignatureException');
+});
+
 test('no Authorization header: MissingAuthenticationTokenException, nothing stored', async () => {
   const name = uniqueName('unsigned');
   const answer = await rawCall(url, 'RegisterDomain', register(name));

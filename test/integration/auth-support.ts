@@ -57,6 +57,8 @@ export async function rawCall(
     service?: string;
     region?: string;
     signingDate?: Date;
+    /** Headers left out of the signature, as a browser that cannot sign them would. */
+    unsigned?: string[];
     tamper?: (req: { headers: Record<string, string>; body: string }) => void;
   } = {},
 ): Promise<RawAnswer> {
@@ -71,6 +73,7 @@ export async function rawCall(
     const signer = new SignatureV4({ credentials: options.credentials, region: options.region ?? 'us-east-1', service: options.service ?? 'swf', sha256: Sha256 });
     const signed = await signer.sign(new HttpRequest({ method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', headers, body }), {
       ...(options.signingDate ? { signingDate: options.signingDate } : {}),
+      ...(options.unsigned ? { unsignableHeaders: new Set(options.unsigned) } : {}),
     });
     headers = { ...(signed.headers as Record<string, string>) };
   }
