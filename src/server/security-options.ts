@@ -60,5 +60,5 @@ export function securityOptions(flags: SecurityFlags, env: NodeJS.ProcessEnv = p
 
 /** The part of the startup line that says how callers are checked. */
 export function authSummary(auth: { on: false } | { on: true; users: number; file: string }): string {
-  return auth.on ? `auth: on, ${auth.users} users from ${auth.file}` : 'auth: off, any credentials accepted';
+  return auth.on ? `auth: on, ${auth.users} user${auth.users === 1 ? '' : 's'} from ${auth.file}` : 'auth: off, any credentials accepted';
 }

@@ -6,8 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DescribeDomainCommand, ListDomainsCommand, RegisterDomainCommand, SWFClient } from '@aws-sdk/client-swf';
 import { createHash } from 'node:crypto';
 import { serverForFile, serverForTest, expectStartFailure } from '../helpers/setup.js';
@@ -204,6 +208,42 @@ test('the log holds no secret, no session token, no Authorization header', () =>
   for (const secret of [ADMIN.secretAccessKey, READER.secretAccessKey, TEMP.secretAccessKey, TEMP.sessionToken ?? '', 'Signature=', 'AWS4-HMAC-SHA256']) {
     assert.ok(!logs.includes(secret), `the log does not contain ${secret.slice(0, 12)}...`);
   }
+});
+
+const CLI = resolve(fileURLToPath(import.meta.url), '../../../src/cli/main.js');
+
+test('openswf clock signs with the standard AWS environment variables or profile', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'openswf-clock-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const clean: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home };
+  const run = (env: NodeJS.ProcessEnv) =>
+    promisify(execFile)(process.execPath, [CLI, 'clock', 'now', '--endpoint', url], { env: { ...clean, ...env } }).then(
+      (r) => ({ code: 0, out: r.stdout }),
+      (e: { code?: number; stdout?: string }) => ({ code: e.code ?? -1, out: e.stdout ?? '' }),
+    );
+  const viaEnv = await run({ AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey });
+  assert.equal(viaEnv.code, 0, viaEnv.out);
+  assert.equal((JSON.parse(viaEnv.out) as { kind: string }).kind, 'virtual');
+  const credentials = join(home, 'credentials');
+  writeFileSync(credentials, `[ops]\naws_access_key_id = ${ADMIN.accessKeyId}\naws_secret_access_key = ${ADMIN.secretAccessKey}\n`);
+  const viaProfile = await run({ AWS_PROFILE: 'ops', AWS_SHARED_CREDENTIALS_FILE: credentials });
+  assert.equal(viaProfile.code, 0, viaProfile.out);
+  const unsigned = await run({});
+  assert.equal(unsigned.code, 1);
+  assert.match(unsigned.out, /MissingAuthenticationTokenException/);
+  const reader = await run({ AWS_ACCESS_KEY_ID: READER.accessKeyId, AWS_SECRET_ACCESS_KEY: READER.secretAccessKey });
+  assert.equal(reader.code, 1);
+  assert.match(reader.out, /OperationNotPermittedFault/);
+});
+
+test('OPENSWF_AUTH_FILE turns authentication on like --auth', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'openswf-authenv-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'auth.json');
+  writeFileSync(file, JSON.stringify({ users: [ADMIN] }));
+  const { server: s } = await serverForTest(t, { env: { OPENSWF_AUTH_FILE: file } });
+  assert.match(s.logs(), /auth: on, 1 user from /);
+  await expectFault(s.client().send(new ListDomainsCommand({ registrationStatus: 'REGISTERED' })), 'UnrecognizedClientException');
 });
 
 test('without --auth the startup line says so and any credentials are served', async (t) => {
