@@ -62,7 +62,9 @@ test('hundreds of slow sockets are closed on time while a normal client stays fa
     latencies.push(Date.now() - started);
   }
   await swf.send(new RegisterDomainCommand({ name: uniqueName('busy'), workflowExecutionRetentionPeriodInDays: '1' }));
-  assert.ok(Math.max(...latencies) < 1000, `calls stayed fast: ${latencies.join(', ')} ms`);
+  // Generous bounds for a shared machine; a server stuck behind the slow sockets takes seconds.
+  const sorted = [...latencies].sort((a, b) => a - b);
+  assert.ok((sorted[10] ?? Infinity) < 250 && (sorted.at(-1) ?? Infinity) < 2000, `calls stayed fast: ${latencies.join(', ')} ms`);
   const deadline = Date.now() + HEADERS_MS + SLACK_MS + 1000;
   while (sockets.some((s) => s.closedAt === undefined) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const kind of kinds) {
