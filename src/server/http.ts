@@ -154,7 +154,8 @@ async function handle(
     checkContentType(req.headers['content-type']);
     const input: unknown = parseBody(body);
     validateInput(operation, input);
-    const region = auth?.region ?? signingRegion(req.headers.authorization);
+    // ARNs name the scope's region only when it is shaped like one (the signature was checked against whatever it says).
+    const region = signingRegion(req.headers.authorization);
     const ctx: RequestContext = {
       requestId,
       ...(region !== undefined ? { region } : {}),
