@@ -42,12 +42,17 @@ function advanceSeconds(body: Buffer): number | undefined {
  * With authentication on (`authOn`), the HTTP front has already verified the signature; the
  * caller must also be allowed `openswf:Admin`: moving the clock fires every deadline at once.
  */
-export function adminRoutes(services: Services, authOn = false) {
+export function adminRoutes(services: Services, authOn = false, secureTransport = false) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, auth?: Authentication): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (authOn) {
       if (auth === undefined) throw new SwfFault('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
-      const context = { 'aws:username': auth.caller.name, 'aws:PrincipalArn': auth.caller.arn, 'aws:PrincipalAccount': auth.caller.accountId };
+      const context = {
+        'aws:username': auth.caller.name,
+        'aws:PrincipalArn': auth.caller.arn,
+        'aws:PrincipalAccount': auth.caller.accountId,
+        'aws:SecureTransport': secureTransport ? 'true' : 'false',
+      };
       if (auth.policies.evaluate({ action: ADMIN_ACTION, resource: '*', context }) !== 'Allow') throw notPermitted(auth.caller, ADMIN_ACTION, '*');
     }
     if (url.pathname === '/admin/clock') {

@@ -116,7 +116,7 @@ export function createApp(options: AppOptions = {}): App {
   const server = createHttpServer({
     dispatch,
     log,
-    extraRoutes: adminRoutes(services, identities !== undefined),
+    extraRoutes: adminRoutes(services, identities !== undefined, options.tls !== undefined),
     ...(identities !== undefined ? { authenticate: authenticator(identities) } : {}),
     ...(options.tls !== undefined ? { tls: options.tls } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
