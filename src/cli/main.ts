@@ -14,7 +14,7 @@ import { loadLambdaConfig } from '../lambda/config.js';
 import { parseDuration } from './duration.js';
 import { parseLimitSettings } from '../engine/limits.js';
 import { throttleRatesFromOptions } from '../server/throttle.js';
-import { SECURITY_USAGE, authSummary, securityOptions } from '../server/security-options.js';
+import { SECURITY_USAGE, authFileWarning, authSummary, securityOptions } from '../server/security-options.js';
 import { signedFetch } from '../auth/signed-fetch.js';
 
 export const DEFAULT_PORT = 7300;
@@ -83,6 +83,8 @@ async function serve(args: string[]): Promise<void> {
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err)); // a bad identities file names the place
   }
+  const warning = authFileWarning(security.authFile);
+  if (warning) process.stderr.write(`${warning}\n`);
   const url = await app.start();
   const data = databaseUrl !== undefined ? withoutPassword(databaseUrl) : dataDir;
   process.stdout.write(`openswf listening on ${url} (data: ${data}, clock: ${values.clock}, ${authSummary(app.auth)})\n`);

@@ -3,7 +3,7 @@
  *   --auth FILE (or OPENSWF_AUTH_FILE), --tls-cert FILE --tls-key FILE, --max-connections N.
  * Kept out of cli/main.ts so the command line only maps flags to AppOptions.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppOptions } from './app.js';
 
@@ -61,4 +61,15 @@ export function securityOptions(flags: SecurityFlags, env: NodeJS.ProcessEnv = p
 /** The part of the startup line that says how callers are checked. */
 export function authSummary(auth: { on: false } | { on: true; users: number; file: string }): string {
   return auth.on ? `auth: on, ${auth.users} user${auth.users === 1 ? '' : 's'} from ${auth.file}` : 'auth: off, any credentials accepted';
+}
+
+/** A warning for an identities file others may read (it holds secret keys), or undefined. */
+export function authFileWarning(file: string | undefined): string | undefined {
+  if (file === undefined || process.platform === 'win32') return undefined;
+  try {
+    const mode = statSync(file).mode & 0o777;
+    return (mode & 0o077) !== 0 ? `openswf: warning: ${file} holds secret keys but is readable by others (mode ${mode.toString(8)}); chmod 600 it` : undefined;
+  } catch {
+    return undefined; // createApp reports an unreadable file
+  }
 }

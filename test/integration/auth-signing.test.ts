@@ -240,9 +240,10 @@ test('OPENSWF_AUTH_FILE turns authentication on like --auth', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'openswf-authenv-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'auth.json');
-  writeFileSync(file, JSON.stringify({ users: [ADMIN] }));
+  writeFileSync(file, JSON.stringify({ users: [ADMIN] }), { mode: 0o644 });
   const { server: s } = await serverForTest(t, { env: { OPENSWF_AUTH_FILE: file } });
   assert.match(s.logs(), /auth: on, 1 user from /);
+  await logLine(() => s.logs(), /holds secret keys but is readable by others \(mode 644\); chmod 600 it/);
   await expectFault(s.client().send(new ListDomainsCommand({ registrationStatus: 'REGISTERED' })), 'UnrecognizedClientException');
 });
 
