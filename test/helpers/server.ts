@@ -59,7 +59,7 @@ export class TestServer {
     if (options.auth) {
       const file = join(dataDir, 'auth.json');
       const { admin: _admin, ...content } = options.auth;
-      writeFileSync(file, JSON.stringify(content));
+      writeFileSync(file, JSON.stringify(content), { mode: 0o600 });
       authArgs.push('--auth', file);
     }
     const args = [
