@@ -45,6 +45,8 @@ const keyBuilders: KeyBuilders = {
     const type = scope.workflowType(a.workflowType);
     const keys: DecisionConditionKeys = { 'swf:workflowType.name': a.workflowType.name, 'swf:workflowType.version': a.workflowType.version };
     put(keys, 'swf:taskList.name', a.taskList?.name ?? type?.configuration.defaultTaskList?.name);
+    // The API reference spells this decision's tag keys "swf:tagList.N"; both spellings count.
+    (a.tagList ?? []).slice(0, 5).forEach((tag, i) => (keys[`swf:tagList.${i}`] = tag));
     return tagKeys(a.tagList, keys);
   },
   ContinueAsNewWorkflowExecution(a, state, scope) {
