@@ -92,7 +92,7 @@ export async function verifySignature(req: ReceivedRequest, identities: Identiti
   if (!sameSecret(token, identity.sessionToken)) throw new SwfFault('UnrecognizedClientException', INVALID_TOKEN);
 
   const expected = await resign(req, identity, parsed, region);
-  if (!sameSecret(expected, parsed.signature)) throw new SwfFault('InvalidSignatureException', SIGNATURE_MISMATCH);
+  if (!sameSignature(expected, parsed.signature)) throw new SwfFault('InvalidSignatureException', SIGNATURE_MISMATCH);
   return { identity, region };
 }
 
@@ -143,7 +143,8 @@ function parseAuthorization(authorization: string, headers: IncomingHttpHeaders)
     signedHeaders,
     signature: (fields.get('Signature') ?? '').toLowerCase(),
     date,
-    longDate: isoBasic(date.getTime()),
+    // X-Amz-Date passed the basic-format check, so it already is the long date.
+    longDate: amzDate ?? isoBasic(date.getTime()),
   };
 }
 
@@ -156,10 +157,12 @@ async function resign(req: ReceivedRequest, identity: Identity, parsed: ParsedAu
     const value = header(req.headers, name);
     if (value !== undefined) headers[name] = value;
   }
-  // A payload hash the client declares must be the body's: the signer would trust it.
-  const bodyHash = createHash('sha256').update(req.body).digest('hex');
+  // A payload hash the client declares must be the body's: the signer would trust it. (Without
+  // one, the signer hashes the body itself.)
   const declared = headers['x-amz-content-sha256'];
-  if (declared !== undefined && declared !== bodyHash) throw new SwfFault('InvalidSignatureException', SIGNATURE_MISMATCH);
+  if (declared !== undefined && declared !== createHash('sha256').update(req.body).digest('hex')) {
+    throw new SwfFault('InvalidSignatureException', SIGNATURE_MISMATCH);
+  }
 
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
@@ -188,6 +191,15 @@ async function resign(req: ReceivedRequest, identity: Identity, parsed: ParsedAu
   const signed = await signer.sign(request, { signingDate: parsed.date, signingRegion: region, signingService: SIGNING_SERVICE, signableHeaders: signedSet, unsignableHeaders: unsignable });
   const auth = signed.headers.authorization ?? signed.headers.Authorization ?? '';
   return /Signature=([0-9a-f]+)/.exec(auth)?.[1] ?? '';
+}
+
+/**
+ * Constant-time equality of two signatures. Their length is no secret (a SHA-256 HMAC is 64
+ * hex digits), so only equal lengths are compared, byte for byte in constant time.
+ */
+function sameSignature(expected: string, given: string): boolean {
+  if (expected.length !== given.length || expected.length === 0) return false;
+  return timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(given, 'latin1'));
 }
 
 /** Constant-time equality of two secrets (undefined equals only undefined). */
