@@ -9,6 +9,7 @@
  *   npm run bench -- [--workflows 200] [--activities 3] [--concurrency 4]
  *                    [--target both|openswf|moto|auth] [--endpoint http://host:port]
  *                    [--poll-timeout-ms 60000] [--data-parent DIR] [--time-limit 300] [--stall 30]
+ *                    [--cpu-prof DIR]
  *
  * `--target auth` runs OpenSWF with authentication off and then on (SigV4 on every request, a
  * worker's IAM policy with conditions on every call and decision), side by side.
@@ -36,6 +37,7 @@ import { eventTypes, history, registerFixture, type Fixture } from '../test/help
 import { attachEndpoint, launchMoto, launchOpenSwf, sampleProcess, stopAll, type LaunchedServer, type ProcessSample, type TargetName } from './launch.js';
 import { formatReport, type TargetResult } from './load-report.js';
 import { BENCH_AUTH } from './auth-user.js';
+import { wakeupProbe } from './wakeup-probe.js';
 
 interface LoadOptions {
   workflows: number;
@@ -48,6 +50,8 @@ interface LoadOptions {
   dataParent: string | undefined;
   timeLimitS: number;
   stallS: number;
+  /** Write a V8 CPU profile of the OpenSWF server process into this folder (node --cpu-prof). */
+  cpuProfDir: string | undefined;
 }
 
 /** Latencies (ms) of finished requests per operation, and failed requests by fault name. */
@@ -127,6 +131,14 @@ class Run extends Meter {
   readonly completed = new Set<string>();
   /** Tokens already handed out: a second hand-out of one is a duplicate, not a new task. */
   readonly seenTokens = new Set<string>();
+  /** When each start was acknowledged (performance.now()), to time the long-poll wake-up. */
+  readonly startAckedAt = new Map<string, number>();
+  /**
+   * Long-poll wake-ups: start acknowledged → the first decision task of that run received by
+   * a poll that was already waiting when the start was acknowledged (so queueing behind busy
+   * deciders does not count, only how soon the server hands a new task to a waiting poll).
+   */
+  readonly wakeups: number[] = [];
   duplicateDecisionTasks = 0;
   duplicateActivityTasks = 0;
   nextToStart = 0;
@@ -175,6 +187,7 @@ async function starter(run: Run, client: SWFClient): Promise<void> {
       client.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType, input: workflowId }), { abortSignal: run.abort.signal }),
     );
     if (out?.runId) {
+      run.startAckedAt.set(workflowId, performance.now());
       run.runIds.set(workflowId, out.runId);
       run.progress();
     }
@@ -186,9 +199,12 @@ async function decider(run: Run, client: SWFClient, identity: string): Promise<v
   const signal = run.abort.signal;
   const kind = (out: PollForDecisionTaskCommandOutput | undefined) => `PollForDecisionTask (${out?.taskToken ? 'task' : 'empty'})`;
   while (!run.stopping) {
+    const sentAt = performance.now();
     const task = await run.timed(kind, () => client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity }), { abortSignal: signal }));
     const token = task?.taskToken; // an empty answer carries no token at all
     if (!task || !token) continue;
+    const ackedAt = task.previousStartedEventId ? undefined : run.startAckedAt.get(task.workflowExecution?.workflowId ?? '');
+    if (ackedAt !== undefined && sentAt < ackedAt) run.wakeups.push(performance.now() - ackedAt);
     if (!run.firstHandOut(token)) {
       run.duplicateDecisionTasks++; // the first receiver answers it; answering twice would corrupt the run
       continue;
@@ -322,6 +338,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
     return c;
   };
   const loadBefore = loadavg()[0] ?? NaN;
+  const loadBefore5 = loadavg()[1] ?? NaN;
   const before = sampleProcess(server.pid);
   const driverBefore = process.cpuUsage();
   const t0 = performance.now();
@@ -336,6 +353,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   await Promise.all(loops);
   const driverCpu = process.cpuUsage(driverBefore);
   const loadAfter = loadavg()[0] ?? NaN;
+  const loadAfter5 = loadavg()[1] ?? NaN;
   const runRecorder = run.recorder;
   const after = sampleProcess(server.pid);
   // Checks are timed apart from the run so their requests do not count in its throughput.
@@ -343,6 +361,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   const checkDeadline = setTimeout(() => checkMeter.abort.abort(), opts.timeLimitS * 1000);
   const checked = await check(checkMeter, admin, run);
   clearTimeout(checkDeadline);
+  const probed = await wakeupProbe(() => newClient(server.url, opts), fixture);
   for (const c of clients) c.destroy();
   return {
     target: server.target,
@@ -351,13 +370,19 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
     wallSeconds,
     workflowsCompleted: run.completed.size,
     requests: runRecorder.requests(),
-    latencies: new Map([...runRecorder.latencies, ...checkMeter.recorder.latencies]),
+    latencies: new Map([
+      ...runRecorder.latencies,
+      ...(run.wakeups.length > 0 ? [['long-poll wake-up (start ack → waiting poll answered)', run.wakeups] as const] : []),
+      ...checkMeter.recorder.latencies,
+      ...(probed.length > 0 ? [['long-poll wake-up, idle server (probe)', probed] as const] : []),
+    ]),
     errors: new Map([...runRecorder.errors, ...checkMeter.recorder.errors]),
     duplicateDecisionTasks: run.duplicateDecisionTasks,
     duplicateActivityTasks: run.duplicateActivityTasks,
     process: processDelta(before, after),
     driverCpuSeconds: (driverCpu.user + driverCpu.system) / 1e6,
     machineLoad: [loadBefore, loadAfter],
+    machineLoad5: [loadBefore5, loadAfter5],
     check: checked,
   };
 }
@@ -373,8 +398,9 @@ async function launch(target: TargetName, opts: LoadOptions): Promise<LaunchedSe
   // A running server started with --auth and BENCH_AUTH's file (for profiling it, say).
   if (opts.endpoint && target === 'openswf+auth' && bench) return { ...attachEndpoint(target, opts.endpoint), credentials: { accessKeyId: bench.accessKeyId, secretAccessKey: bench.secretAccessKey } };
   if (opts.endpoint) return attachEndpoint(target, opts.endpoint);
-  if (target === 'openswf+auth') return launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, BENCH_AUTH);
-  return target === 'openswf' ? launchOpenSwf(opts.pollTimeoutMs, opts.dataParent) : launchMoto();
+  const nodeArgs = opts.cpuProfDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  if (target === 'openswf+auth') return launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs, BENCH_AUTH);
+  return target === 'openswf' ? launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs) : launchMoto();
 }
 
 function parseOptions(argv: string[]): LoadOptions {
@@ -390,6 +416,7 @@ function parseOptions(argv: string[]): LoadOptions {
       'data-parent': { type: 'string' },
       'time-limit': { type: 'string', default: '300' },
       stall: { type: 'string', default: '30' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const positive = (name: string, raw: string): number => {
@@ -411,11 +438,12 @@ function parseOptions(argv: string[]): LoadOptions {
     dataParent: values['data-parent'],
     timeLimitS: positive('time-limit', values['time-limit']),
     stallS: positive('stall', values.stall),
+    cpuProfDir: values['cpu-prof'],
   };
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|moto|both] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S]\n`);
+  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|moto|both] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S] [--cpu-prof DIR]\n`);
   process.exit(2);
 }
 

@@ -21,6 +21,8 @@ export interface ServerOptions {
   /** Extra command-line flags for `openswf serve`. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Flags for node itself, before the script (benchmarks: `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   /**
    * Turns authentication on with this identities file (written to the data folder and passed
    * as --auth). `client(name)` then signs as that user; `now()`/`advance()` sign as `admin`
@@ -63,6 +65,7 @@ export class TestServer {
       authArgs.push('--auth', file);
     }
     const args = [
+      ...(options.nodeArgs ?? []),
       CLI,
       'serve',
       '--port',
