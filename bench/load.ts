@@ -361,7 +361,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   const checkDeadline = setTimeout(() => checkMeter.abort.abort(), opts.timeLimitS * 1000);
   const checked = await check(checkMeter, admin, run);
   clearTimeout(checkDeadline);
-  const probed = await wakeupProbe(() => newClient(server.url, opts), fixture);
+  const probed = await wakeupProbe(() => newClient(server.url, opts, server.credentials), fixture);
   for (const c of clients) c.destroy();
   return {
     target: server.target,
