@@ -50,7 +50,9 @@ export async function applyCrossExecutionEffect(executor: Executor, tx: StoreTx,
         );
       if (await tx.findOpenExecution(effect.domain, effect.workflowId)) return failed('WORKFLOW_ALREADY_RUNNING');
       // The engine judged the domain's limit already; this catches runs that other nodes of a
-      // shared database opened in the meantime.
+      // shared database opened in the meantime. Counted under the domain's row lock, as a
+      // StartWorkflowExecution counts (lock order: runs, then the domain).
+      await tx.lockDomain(effect.domain, 'update');
       if ((await tx.countOpenExecutions(effect.domain)) >= executor.limits.maxOpenExecutionsPerDomain) {
         return failed('OPEN_WORKFLOWS_LIMIT_EXCEEDED');
       }

@@ -1,5 +1,5 @@
 /** Opaque page positions: base64url JSON, so clients cannot depend on their form. */
-import { SwfFault } from '../faults.js';
+import { InvalidCursor } from './types.js';
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -12,5 +12,5 @@ export function decodeCursor<T>(token: string, isValid: (v: unknown) => v is T):
   } catch {
     // fall through
   }
-  throw new SwfFault('ValidationException', 'Invalid nextPageToken');
+  throw new InvalidCursor();
 }

@@ -87,8 +87,27 @@ export interface StoreReader {
   nextDueAt(): Promise<number | undefined>;
 }
 
+/**
+ * How a transaction locks a registration row it reads (domains, types), so that what it
+ * checks stays true until it commits, on every node: 'update' for a read-modify-write (or a
+ * check that must exclude every other one, such as the open-executions count of a start),
+ * 'share' for a check that may run beside others of its kind but not beside a change.
+ * Lock order: runs first, then their domain, then types.
+ */
+export type RowLock = 'share' | 'update';
+
 export interface StoreTx extends StoreReader {
+  /** Adds a domain; throws AlreadyExists (from the insert itself) when the name is taken. */
+  insertDomain(domain: DomainRecord): Promise<void>;
+  /** Reads a domain and locks its row until commit. */
+  lockDomain(name: string, lock: RowLock): Promise<DomainRecord | undefined>;
+  /** Writes a domain, replacing the one of that name (read it with lockDomain 'update' first). */
   putDomain(domain: DomainRecord): Promise<void>;
+  /** Adds a type; throws AlreadyExists when that name and version are taken in the domain. */
+  insertType(type: TypeRecord): Promise<void>;
+  /** Reads a type and locks its row until commit. */
+  lockType(domain: string, kind: TypeKind, name: string, version: string, lock: RowLock): Promise<TypeRecord | undefined>;
+  /** Writes a type, replacing the one of that key (read it with lockType 'update' first). */
   putType(type: TypeRecord): Promise<void>;
   deleteType(domain: string, kind: TypeKind, name: string, version: string): Promise<void>;
   /** Inserts a run; fails with a unique violation if the workflowId is open in the domain. */
@@ -126,6 +145,22 @@ export interface TaskListKey {
   domain: string;
   kind: TaskKind;
   taskList: string;
+}
+
+// Store errors: raised by the back ends, mapped to SWF faults in api/ (api/store-errors.ts).
+
+/** Thrown by insertDomain and insertType when the key is already registered. */
+export class AlreadyExists extends Error {
+  constructor(readonly resource: { kind: 'domain'; name: string } | { kind: TypeKind; domain: string; name: string; version: string }) {
+    super(resource.kind === 'domain' ? `domain ${resource.name} already exists` : `${resource.kind} type ${resource.name}/${resource.version} already exists in ${resource.domain}`);
+  }
+}
+
+/** A page token (cursor) the store cannot read, or one made for another query. */
+export class InvalidCursor extends Error {
+  constructor(readonly reason?: string) {
+    super(reason === undefined ? 'invalid cursor' : `invalid cursor: ${reason}`);
+  }
 }
 
 /** Thrown by insertExecution when the workflowId is already open in the domain. */

@@ -12,8 +12,10 @@ import type { QueryResult, QueryResultRow } from 'pg';
 import type { HistoryEvent } from '../../model/shapes.js';
 import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../../engine/index.js';
 import {
+  AlreadyExists,
   DuplicateOpenExecution,
   type DomainRecord,
+  type RowLock,
   type ExecutionPage,
   type StoreTx,
   type TaskRow,
@@ -137,6 +139,42 @@ export class PgOperations implements StoreTx {
     return ((await this.first('SELECT min(due_at) AS d FROM timers'))?.d as number | null | undefined) ?? undefined;
   }
 
+  async insertDomain(d: DomainRecord) {
+    try {
+      await this.db.query(
+        'INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES ($1, $2, $3, $4, $5, $6)',
+        [d.name, d.status, d.description ?? null, d.retentionDays, d.createdAt, JSON.stringify(d.tags)],
+      );
+    } catch (err) {
+      // The violation aborts the transaction, which the caller ends with the fault anyway.
+      if (isUniqueViolation(err)) throw new AlreadyExists({ kind: 'domain', name: d.name });
+      throw err;
+    }
+  }
+
+  async lockDomain(name: string, lock: RowLock) {
+    const r = await this.first(`SELECT * FROM domains WHERE name = $1${lockClause(lock)}`, [name]);
+    return r ? toDomain(r) : undefined;
+  }
+
+  async insertType(t: TypeRecord) {
+    try {
+      await this.db.query(
+        `INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [t.domain, t.kind, t.name, t.version, t.status, t.description ?? null, t.creationDate, t.deprecationDate ?? null, JSON.stringify(t.configuration)],
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AlreadyExists({ kind: t.kind, domain: t.domain, name: t.name, version: t.version });
+      throw err;
+    }
+  }
+
+  async lockType(domain: string, kind: TypeKind, name: string, version: string, lock: RowLock) {
+    const r = await this.first(`SELECT * FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4${lockClause(lock)}`, [domain, kind, name, version]);
+    return r ? toType(r) : undefined;
+  }
+
   async putDomain(d: DomainRecord) {
     await this.db.query(
       `INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES ($1, $2, $3, $4, $5, $6)
@@ -219,16 +257,24 @@ export class PgOperations implements StoreTx {
   }
 
   async claimTask(domain: string, kind: TaskKind, taskList: string) {
-    // SKIP LOCKED: a task another poller is claiming right now is passed over, not waited for,
-    // so concurrent pollers (of any node) each get a different task or none.
-    const r = await this.first(
-      `UPDATE tasks SET started = true WHERE seq = (
-         SELECT seq FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started
-         ORDER BY priority DESC, seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      [domain, kind, taskList],
-    );
-    return r ? toTask(r) : undefined;
+    // Lock order: the run, then its tasks (as every other change takes them). So the
+    // candidates are read without a lock, the run of each is locked (waiting, if a change to
+    // it is being committed), and only then is the task taken, if still unstarted: a poller
+    // that lost it to another goes on to the next candidate.
+    for (;;) {
+      const candidates = await this.rows(
+        `SELECT seq, run_id FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started
+         ORDER BY priority DESC, seq LIMIT ${CLAIM_CANDIDATES}`,
+        [domain, kind, taskList],
+      );
+      if (candidates.length === 0) return undefined;
+      for (const c of candidates) {
+        await this.db.query('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [c.run_id]);
+        const r = await this.first('UPDATE tasks SET started = true WHERE seq = $1 AND NOT started RETURNING *', [c.seq]);
+        if (r) return toTask(r);
+      }
+      // Every candidate went to other pollers meanwhile: look again.
+    }
   }
 
   async removeTask(token: string) {
@@ -257,20 +303,25 @@ export class PgOperations implements StoreTx {
   }
 
   async takeDueTimers(now: number, limit: number): Promise<TimerRow[]> {
-    // Claimed and deleted in one statement; SKIP LOCKED leaves the rows another node is
-    // firing to that node, so each deadline fires once across the cluster. If this
-    // transaction rolls back, its rows come back and fire later.
-    const rows = await this.rows(
-      `WITH due AS (
-         SELECT seq FROM timers WHERE due_at <= $1
-         ORDER BY due_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED
-       ), taken AS (
-         DELETE FROM timers t USING due WHERE t.seq = due.seq
-         RETURNING t.seq, t.run_id, t.kind, t.ref, t.due_at
-       )
-       SELECT * FROM taken ORDER BY due_at, seq`,
-      [now, limit],
-    );
-    return rows.map((r) => ({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number }));
+    // Lock order: the run, then its deadlines (as every change that arms or disarms them takes
+    // them). The due rows are read without a lock, each one's run is locked, then the row is
+    // deleted: whoever deletes it fires it, so each deadline fires once across the cluster. A
+    // row re-armed meanwhile (its due_at moved) is left alone. If this transaction rolls
+    // back, its rows come back and fire later.
+    const due = await this.rows('SELECT seq, run_id, due_at FROM timers WHERE due_at <= $1 ORDER BY due_at, seq LIMIT $2', [now, limit]);
+    const taken: TimerRow[] = [];
+    for (const d of due) {
+      await this.db.query('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [d.run_id]);
+      const r = await this.first('DELETE FROM timers WHERE seq = $1 AND due_at <= $2 RETURNING run_id, kind, ref, due_at', [d.seq, now]);
+      if (r) taken.push({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number });
+    }
+    return taken;
   }
 }
+
+/** How many queued tasks a claim looks at per round (the first may go to another poller). */
+const CLAIM_CANDIDATES = 8;
+
+const lockClause = (lock: RowLock): string => (lock === 'update' ? ' FOR UPDATE' : ' FOR SHARE');
+
+const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === '23505';

@@ -16,6 +16,7 @@ import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../../engine/
 import { loadMigrations } from '../migrations.js';
 import { Mutex } from '../mutex.js';
 import {
+  AlreadyExists,
   DuplicateOpenExecution,
   type DomainRecord,
   type ExecutionPage,
@@ -239,6 +240,30 @@ export class SqliteStore implements Store {
       async nextDueAt() {
         const r = q('SELECT min(due_at) AS d FROM timers').get() as { d: number | null };
         return r.d ?? undefined;
+      },
+      // Transactions run one at a time here, so a row read in one stays as read: locks are reads.
+      lockDomain: (name) => store.tx.getDomain(name),
+      lockType: (domain, kind, name, version) => store.tx.getType(domain, kind, name, version),
+      async insertDomain(d) {
+        try {
+          q('INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES (?, ?, ?, ?, ?, ?)').run(
+            d.name, d.status, d.description ?? null, d.retentionDays, d.createdAt, JSON.stringify(d.tags),
+          );
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new AlreadyExists({ kind: 'domain', name: d.name });
+          throw err;
+        }
+      },
+      async insertType(t) {
+        try {
+          q(`INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+            t.domain, t.kind, t.name, t.version, t.status, t.description ?? null, t.creationDate, t.deprecationDate ?? null, JSON.stringify(t.configuration),
+          );
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new AlreadyExists({ kind: t.kind, domain: t.domain, name: t.name, version: t.version });
+          throw err;
+        }
       },
       async putDomain(d) {
         q(`INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES (?, ?, ?, ?, ?, ?)
