@@ -187,6 +187,45 @@ await ifPostgres(() => {
       assert.equal((await found)?.runId, 'new');
     });
 
+    // Every change takes a run before its tasks and deadlines. A claim (or a timer take) that
+    // locked the task (deadline) first and its run second would deadlock with a change of the
+    // run that removes that task (disarms that deadline): PostgreSQL would abort one after its
+    // deadlock_timeout and the store would run it again.
+    for (const what of ['task', 'deadline'] as const) {
+      it(`takes a ${what} in the same lock order as a change of its run: no deadlock, no retry`, async (t) => {
+        const [a, b] = await nodes(t, 2);
+        assert.ok(a && b);
+        await a.transaction(async (tx) => {
+          await tx.insertExecution(makeRun({ runId: 'r1', workflowId: 'w1' }).state);
+          await tx.enqueueTask({ token: 't1', kind: 'activity', domain: 'd', taskList: 'tl', priority: 0, runId: 'r1', scheduledEventId: 5 });
+          await tx.armTimer({ runId: 'r1', kind: 'timer', ref: '1' }, 100);
+        });
+        let attempts = 0;
+        const gate = deferred();
+        const locked = deferred();
+        const change = b.transaction(async (tx) => {
+          attempts++;
+          assert.ok(await tx.getExecution('r1'));
+          locked.resolve();
+          await gate.promise;
+          if (what === 'task') await tx.removeTask('t1');
+          else await tx.disarmTimer({ runId: 'r1', kind: 'timer', ref: '1' });
+        });
+        await locked.promise;
+        const take = a.transaction(async (tx) => {
+          attempts++;
+          const runId = what === 'task' ? (await tx.claimTask('d', 'activity', 'tl'))?.runId : (await tx.takeDueTimers(1000, 10))[0]?.key.runId;
+          if (runId !== undefined) await tx.getExecution(runId); // as a poll or a firing goes on
+          return runId;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        gate.resolve();
+        const [, taken] = await Promise.all([change, take]);
+        assert.equal(attempts, 2, 'a transaction was retried: the two deadlocked');
+        assert.equal(taken, undefined, `the ${what} the change removed was taken anyway`);
+      });
+    }
+
     it('retries a transaction that lost a deadlock, so both sides complete', async (t) => {
       const [a, b] = await nodes(t, 2);
       assert.ok(a && b);
