@@ -18,6 +18,7 @@ import type { OperationName } from '../model/tables.js';
 import { isOperationName, validateInput } from '../model/validate.js';
 import type { RequestContext } from '../api/context.js';
 import { signingRegion } from './signing-region.js';
+import { assertWellFormed, decodeUtf8 } from './body-text.js';
 
 export type Dispatch = (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
 
@@ -207,7 +208,7 @@ function checkContentType(header: string | undefined): void {
 
 /** An empty body means `{}`; anything else must be a JSON object. */
 function parseBody(body: Buffer): unknown {
-  const text = body.toString('utf8');
+  const text = decodeUtf8(body);
   if (text.trim() === '') return {};
   let parsed: unknown;
   try {
@@ -219,6 +220,7 @@ function parseBody(body: Buffer): unknown {
   if (typeof parsed !== 'object' || parsed === null) {
     throw new SwfFault('SerializationException', 'Request body must be a JSON object');
   }
+  assertWellFormed(parsed);
   return parsed;
 }
 

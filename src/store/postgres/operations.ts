@@ -24,6 +24,7 @@ import {
   type TypeRecord,
 } from '../types.js';
 import type { TxChanges } from './notifications.js';
+import { decodeRow, encodeParam } from './text.js';
 import { buildCountQuery, buildListQuery, pageOf } from './visibility-sql.js';
 import { toDomain, toState, toTask, toType, type Row } from '../rows.js';
 
@@ -48,8 +49,15 @@ export class PgOperations implements StoreTx {
     private readonly tx?: TxContext,
   ) {}
 
+  /** Every statement goes through here, so no string escapes the text encoding (text.ts). */
+  private async exec(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    const result = await this.db.query<Row>(sql, params.map(encodeParam));
+    for (const row of result.rows) decodeRow(row);
+    return result;
+  }
+
   private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.db.query<Row>(sql, params)).rows;
+    return (await this.exec(sql, params)).rows;
   }
 
   private async first(sql: string, params: unknown[] = []): Promise<Row | undefined> {
@@ -141,7 +149,7 @@ export class PgOperations implements StoreTx {
 
   async insertDomain(d: DomainRecord) {
     try {
-      await this.db.query(
+      await this.exec(
         'INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES ($1, $2, $3, $4, $5, $6)',
         [d.name, d.status, d.description ?? null, d.retentionDays, d.createdAt, JSON.stringify(d.tags)],
       );
@@ -159,7 +167,7 @@ export class PgOperations implements StoreTx {
 
   async insertType(t: TypeRecord) {
     try {
-      await this.db.query(
+      await this.exec(
         `INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [t.domain, t.kind, t.name, t.version, t.status, t.description ?? null, t.creationDate, t.deprecationDate ?? null, JSON.stringify(t.configuration)],
@@ -176,7 +184,7 @@ export class PgOperations implements StoreTx {
   }
 
   async putDomain(d: DomainRecord) {
-    await this.db.query(
+    await this.exec(
       `INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (name) DO UPDATE SET status = excluded.status, description = excluded.description,
          retention_days = excluded.retention_days, tags = excluded.tags`,
@@ -185,7 +193,7 @@ export class PgOperations implements StoreTx {
   }
 
   async putType(t: TypeRecord) {
-    await this.db.query(
+    await this.exec(
       `INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (domain, kind, name, version) DO UPDATE SET status = excluded.status,
@@ -195,13 +203,13 @@ export class PgOperations implements StoreTx {
   }
 
   async deleteType(domain: string, kind: TypeKind, name: string, version: string) {
-    await this.db.query('DELETE FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4', [domain, kind, name, version]);
+    await this.exec('DELETE FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4', [domain, kind, name, version]);
   }
 
   async insertExecution(s: ExecutionState) {
     // DO NOTHING instead of a unique violation: the violation would abort the whole
     // transaction, while the caller may want to carry on (as it can on SQLite).
-    const inserted = await this.db.query(
+    const inserted = await this.exec(
       `INSERT INTO executions (run_id, domain, workflow_id, type_name, type_version, start_ts, close_ts, close_status, state)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (domain, workflow_id) WHERE close_status IS NULL DO NOTHING`,
@@ -210,7 +218,7 @@ export class PgOperations implements StoreTx {
     if (inserted.rowCount === 0) throw new DuplicateOpenExecution(s.domain, s.workflowId);
     const tags = [...new Set(s.tagList)];
     if (tags.length > 0) {
-      await this.db.query(
+      await this.exec(
         'INSERT INTO execution_tags (run_id, domain, tag, start_ts, close_ts) SELECT $1, $2, tag, $4, $5 FROM unnest($3::text[]) AS tag',
         [s.runId, s.domain, tags, s.startTimestamp, s.closeTimestamp ?? null],
       );
@@ -220,11 +228,11 @@ export class PgOperations implements StoreTx {
   async updateExecution(s: ExecutionState) {
     // An open run's close columns are NULL and stay so.
     if (s.closeStatus === undefined) {
-      await this.db.query('UPDATE executions SET state = $1 WHERE run_id = $2', [JSON.stringify(s), s.runId]);
+      await this.exec('UPDATE executions SET state = $1 WHERE run_id = $2', [JSON.stringify(s), s.runId]);
       return;
     }
     // The tag rows carry the close time too, so tag queries need not visit executions.
-    await this.db.query(
+    await this.exec(
       `WITH closed_tags AS (UPDATE execution_tags SET close_ts = $1 WHERE run_id = $4 AND close_ts IS NULL)
        UPDATE executions SET close_ts = $1, close_status = $2, state = $3 WHERE run_id = $4`,
       [s.closeTimestamp ?? null, s.closeStatus, JSON.stringify(s), s.runId],
@@ -232,7 +240,7 @@ export class PgOperations implements StoreTx {
   }
 
   async deleteExecution(runId: string) {
-    await this.db.query(
+    await this.exec(
       `WITH gone_events AS (DELETE FROM events WHERE run_id = $1),
             gone_tags AS (DELETE FROM execution_tags WHERE run_id = $1),
             gone_tasks AS (DELETE FROM tasks WHERE run_id = $1),
@@ -244,13 +252,13 @@ export class PgOperations implements StoreTx {
 
   async appendEvents(runId: string, events: readonly HistoryEvent[]) {
     if (events.length === 0) return;
-    await this.db.query('INSERT INTO events (run_id, event_id, event) SELECT $1, id, body FROM unnest($2::integer[], $3::text[]) AS e(id, body)', [
+    await this.exec('INSERT INTO events (run_id, event_id, event) SELECT $1, id, body FROM unnest($2::integer[], $3::text[]) AS e(id, body)', [
       runId, events.map((e) => e.eventId), events.map((e) => JSON.stringify(e)),
     ]);
   }
 
   async enqueueTask(task: TaskSpec) {
-    await this.db.query('INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    await this.exec('INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       task.token, task.kind, task.domain, task.taskList, task.priority, task.runId, task.scheduledEventId,
     ]);
     this.tx?.changes.taskAdded({ domain: task.domain, kind: task.kind, taskList: task.taskList });
@@ -269,7 +277,7 @@ export class PgOperations implements StoreTx {
       );
       if (candidates.length === 0) return undefined;
       for (const c of candidates) {
-        await this.db.query('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [c.run_id]);
+        await this.exec('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [c.run_id]);
         const r = await this.first('UPDATE tasks SET started = true WHERE seq = $1 AND NOT started RETURNING *', [c.seq]);
         if (r) return toTask(r);
       }
@@ -278,15 +286,15 @@ export class PgOperations implements StoreTx {
   }
 
   async removeTask(token: string) {
-    await this.db.query('DELETE FROM tasks WHERE token = $1', [token]);
+    await this.exec('DELETE FROM tasks WHERE token = $1', [token]);
   }
 
   async removeTasksOfRun(runId: string) {
-    await this.db.query('DELETE FROM tasks WHERE run_id = $1', [runId]);
+    await this.exec('DELETE FROM tasks WHERE run_id = $1', [runId]);
   }
 
   async armTimer(key: TimerKey, dueAt: number) {
-    await this.db.query(
+    await this.exec(
       `INSERT INTO timers (run_id, kind, ref, due_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (run_id, kind, ref) DO UPDATE SET due_at = excluded.due_at`,
       [key.runId, key.kind, key.ref, dueAt],
@@ -295,11 +303,11 @@ export class PgOperations implements StoreTx {
   }
 
   async disarmTimer(key: TimerKey) {
-    await this.db.query('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3', [key.runId, key.kind, key.ref]);
+    await this.exec('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3', [key.runId, key.kind, key.ref]);
   }
 
   async disarmTimersOfRun(runId: string) {
-    await this.db.query("DELETE FROM timers WHERE run_id = $1 AND kind <> 'retention'", [runId]);
+    await this.exec("DELETE FROM timers WHERE run_id = $1 AND kind <> 'retention'", [runId]);
   }
 
   async takeDueTimers(now: number, limit: number): Promise<TimerRow[]> {
@@ -311,7 +319,7 @@ export class PgOperations implements StoreTx {
     const due = await this.rows('SELECT seq, run_id, due_at FROM timers WHERE due_at <= $1 ORDER BY due_at, seq LIMIT $2', [now, limit]);
     const taken: TimerRow[] = [];
     for (const d of due) {
-      await this.db.query('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [d.run_id]);
+      await this.exec('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [d.run_id]);
       const r = await this.first('DELETE FROM timers WHERE seq = $1 AND due_at <= $2 RETURNING run_id, kind, ref, due_at', [d.seq, now]);
       if (r) taken.push({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number });
     }
