@@ -125,6 +125,8 @@ export interface StoreTx extends StoreReader {
   disarmTimersOfRun(runId: string): Promise<void>;
   /** Deadlines due at `now`, earliest first (ties in arming order); claimed so no other node fires them too. */
   takeDueTimers(now: number, limit: number): Promise<TimerRow[]>;
+  /** Takes the one deadline of `key` if it is still due at `dueAt` (not re-armed since). */
+  takeTimer(key: TimerKey, dueAt: number): Promise<TimerRow | undefined>;
 }
 
 export interface Store extends StoreReader {
@@ -161,6 +163,27 @@ export class InvalidCursor extends Error {
   constructor(readonly reason?: string) {
     super(reason === undefined ? 'invalid cursor' : `invalid cursor: ${reason}`);
   }
+}
+
+/**
+ * The store could not be reached or could not finish for reasons that pass (a lost
+ * connection, a database restarting, conflicts that outlasted the retries): the same work
+ * may succeed later. Anything else a transaction throws is taken to fail again.
+ */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** SQLite result codes of a busy, locked, full or failing disk: conditions that pass. */
+const SQLITE_TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|PROTOCOL)/;
+
+/** Whether `err` is a failure of the store that may pass (StoreUnavailable, or SQLite's transient codes). */
+export function isTransientStoreError(err: unknown): boolean {
+  if (err instanceof StoreUnavailable) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SQLITE_TRANSIENT.test(code);
 }
 
 /** Thrown by insertExecution when the workflowId is already open in the domain. */

@@ -310,6 +310,12 @@ export class PgOperations implements StoreTx {
     await this.exec("DELETE FROM timers WHERE run_id = $1 AND kind <> 'retention'", [runId]);
   }
 
+  async takeTimer(key: TimerKey, dueAt: number): Promise<TimerRow | undefined> {
+    await this.exec('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [key.runId]); // the run first
+    const r = await this.first('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3 AND due_at = $4 RETURNING due_at', [key.runId, key.kind, key.ref, dueAt]);
+    return r ? { key, dueAt: r.due_at as number } : undefined;
+  }
+
   async takeDueTimers(now: number, limit: number): Promise<TimerRow[]> {
     // Lock order: the run, then its deadlines (as every change that arms or disarms them takes
     // them). The due rows are read without a lock, each one's run is locked, then the row is

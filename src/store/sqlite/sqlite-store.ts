@@ -353,6 +353,10 @@ export class SqliteStore implements Store {
       async disarmTimersOfRun(runId) {
         q("DELETE FROM timers WHERE run_id = ? AND kind <> 'retention'").run(runId);
       },
+      async takeTimer(key, dueAt) {
+        const r = q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ? AND due_at = ?').run(key.runId, key.kind, key.ref, dueAt);
+        return r.changes > 0 ? { key, dueAt } : undefined;
+      },
       async takeDueTimers(now, limit): Promise<TimerRow[]> {
         const rows = q('SELECT run_id, kind, ref, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, rowid LIMIT ?').all(now, limit) as Row[];
         const del = q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ?');
