@@ -35,18 +35,18 @@ export class Dispatcher {
   notify(keys: readonly TaskListKey[]): void {
     for (const key of keys) {
       const l = this.lists.get(taskListId(key));
-      if (!l) continue;
-      l.generation++;
-      for (const wake of [...l.waiters]) wake();
+      if (l) this.wake(l);
     }
   }
 
   /** Wakes every poller of every list (e.g. a hint from another node of the cluster). */
   notifyAll(): void {
-    for (const l of this.lists.values()) {
-      l.generation++;
-      for (const wake of [...l.waiters]) wake();
-    }
+    for (const l of this.lists.values()) this.wake(l);
+  }
+
+  private wake(l: ListWaiters): void {
+    l.generation++;
+    for (const wake of [...l.waiters]) wake();
   }
 
   /**
@@ -64,7 +64,15 @@ export class Dispatcher {
     try {
       for (;;) {
         const generation = l.generation;
-        const task = await claim();
+        let task: T | undefined;
+        try {
+          task = await claim();
+        } catch (err) {
+          // A claim that failed or rolled back (its client hung up) may have held a task that
+          // another waiter of the list passed over meanwhile: that task is free again.
+          this.wake(l);
+          throw err;
+        }
         if (task !== undefined) return task;
         const remaining = deadline - Date.now();
         if (remaining <= 0 || signal.aborted) return undefined;

@@ -59,6 +59,11 @@ export class TestServer {
     private database: TestDatabase | undefined,
   ) {}
 
+  /** The PostgreSQL database this server uses, if it uses one. */
+  get databaseUrl(): string | undefined {
+    return this.database?.url ?? this.databaseUrlArg();
+  }
+
   /** Which back end this server keeps its data in. */
   get backend(): TestBackend {
     return this.database !== undefined || this.options.args?.includes('--database-url') ? 'postgres' : 'sqlite';
@@ -169,7 +174,7 @@ export class TestServer {
    * migrations/<dialect>/; it runs on whichever back end this server uses.
    */
   async storeRows(sql: string, params: readonly (string | number)[] = []): Promise<StoredRow[]> {
-    const url = this.database?.url ?? this.databaseUrlArg();
+    const url = this.databaseUrl;
     if (url === undefined) {
       const db = new Database(join(this.dataDir, 'openswf.sqlite'), { fileMustExist: true, readonly: true });
       try {

@@ -1,0 +1,54 @@
+/** The long-poll dispatcher: wake-ups after commits, and after a claim that rolled back. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Dispatcher } from '../../src/dispatch/dispatcher.js';
+import type { TaskListKey } from '../../src/store/types.js';
+
+const KEY: TaskListKey = { domain: 'd', kind: 'decision', taskList: 'tl' };
+
+test('a claim that throws (rolled back: its client hung up) wakes the other waiters of the list at once', async () => {
+  const dispatcher = new Dispatcher(10);
+  // One task, held by the first poller's claim while it runs; the second poller's claim
+  // meanwhile finds nothing (as a claim passing over a locked task does) and waits.
+  let free = true;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const first = dispatcher.poll(KEY, 10_000, new AbortController().signal, async () => {
+    free = false;
+    await held;
+    free = true;
+    throw new Error('client gone: rolled back');
+  });
+  await sleep(10);
+  let claims = 0;
+  const second = dispatcher.poll(KEY, 10_000, new AbortController().signal, async () => {
+    claims++;
+    return free ? 'the task' : undefined;
+  });
+  await sleep(50);
+  assert.equal(claims, 1, 'the second poller looked once, found nothing, and waits');
+  const rolledBackAt = Date.now();
+  release();
+  await assert.rejects(first, /rolled back/);
+  assert.equal(await second, 'the task');
+  const wait = Date.now() - rolledBackAt;
+  assert.ok(wait < 100, `the second poller claimed ${wait} ms after the rollback (its re-check is 5 s)`);
+});
+
+test('a commit that adds tasks wakes the pollers of that list only', async () => {
+  const dispatcher = new Dispatcher(10);
+  let ready = false;
+  const other = { ...KEY, taskList: 'other' };
+  let otherClaims = 0;
+  const poll = dispatcher.poll(KEY, 10_000, new AbortController().signal, async () => (ready ? 'task' : undefined));
+  const abort = new AbortController();
+  const otherPoll = dispatcher.poll(other, 10_000, abort.signal, async () => void otherClaims++);
+  await sleep(10);
+  ready = true;
+  dispatcher.notify([KEY]);
+  assert.equal(await poll, 'task');
+  assert.equal(otherClaims, 1);
+  abort.abort();
+  assert.equal(await otherPoll, undefined);
+});
