@@ -46,6 +46,8 @@ export interface ServerOptions {
    * fresh one. Ignored when `args` name a --database-url of their own.
    */
   database?: TestDatabase;
+  /** The back end for this server, whatever OPENSWF_TEST_BACKEND says (for tests of one back end's own behaviour). */
+  backend?: TestBackend;
 }
 
 export class TestServer {
@@ -71,7 +73,8 @@ export class TestServer {
 
   static async start(options: ServerOptions = {}): Promise<TestServer> {
     const ownUrl = options.args?.includes('--database-url') === true;
-    const database = ownUrl ? undefined : (options.database ?? (TEST_BACKEND === 'postgres' ? await createTestDatabase() : undefined));
+    const backend = options.backend ?? TEST_BACKEND;
+    const database = ownUrl ? undefined : (options.database ?? (backend === 'postgres' ? await createTestDatabase() : undefined));
     try {
       return await TestServer.spawn(options, database);
     } catch (err) {

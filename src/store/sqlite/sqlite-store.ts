@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import type { HistoryEvent } from '../../model/shapes.js';
 import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../../engine/index.js';
 import { loadMigrations } from '../migrations.js';
+import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { Mutex } from '../mutex.js';
 import {
   AlreadyExists,
@@ -55,9 +56,12 @@ export class SqliteStore implements Store {
   private readonly tx: StoreTx;
   private addedTaskLists: TaskListKey[] = [];
   private checkpointer: Worker | undefined;
+  private readonly folderLock: DataFolderLock | undefined;
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    // One server per data folder: a second one is refused here (data-folder-lock.ts).
+    this.folderLock = options.path !== ':memory:' ? lockDataFolder(dirname(options.path)) : undefined;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
@@ -153,6 +157,7 @@ export class SqliteStore implements Store {
     try {
       this.db.close();
     } finally {
+      this.folderLock?.release();
       release();
     }
   }
