@@ -1,11 +1,13 @@
 /**
- * Store errors become SWF faults here, in one place: the store speaks of keys and cursors,
- * the API of the faults each operation's reference names.
+ * Errors of the layers below (store, dispatch) become SWF faults here, in one place: the store
+ * speaks of keys and cursors, the dispatcher of pollers, the API of the faults each
+ * operation's reference names.
  */
 import type { OperationName } from '../model/tables.js';
 import { SwfFault } from '../faults.js';
 import { AlreadyExists, InvalidCursor } from '../store/types.js';
 import type { Handler } from './context.js';
+import { TooManyPollers } from '../dispatch/dispatcher.js';
 import { describeType } from './common.js';
 
 /** The fault a store error stands for, or the error itself when it is no store error. */
@@ -18,6 +20,7 @@ export function faultOfStoreError(err: unknown): unknown {
   if (err instanceof InvalidCursor) {
     return new SwfFault('ValidationException', err.reason === undefined ? 'Invalid nextPageToken' : `Invalid nextPageToken: ${err.reason}`, { cause: err });
   }
+  if (err instanceof TooManyPollers) return new SwfFault('LimitExceededFault', err.message, { cause: err });
   return err;
 }
 

@@ -16,7 +16,7 @@ import {
   type Limits,
 } from '../engine/index.js';
 import type { StoreTx } from '../store/types.js';
-import { applyCrossExecutionEffect } from './cross-execution.js';
+import { applyCrossExecutionEffect, type RunWriter } from './cross-execution.js';
 
 export interface ExecutorHooks {
   /** A deadline was armed; the timer service may need to wake earlier. */
@@ -30,7 +30,7 @@ export interface ExecutorHooks {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export class Executor {
+export class Executor implements RunWriter {
   constructor(
     readonly clock: Clock,
     readonly limits: Limits,

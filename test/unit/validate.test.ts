@@ -325,3 +325,19 @@ test('the rule tables name real shapes and members', () => {
 function isShape(name: string): name is keyof typeof shapes {
   return Object.hasOwn(shapes, name);
 }
+
+test('the decision kinds whose attributes are required come from the model', async () => {
+  const { ATTRIBUTES_REQUIRED } = await import('../../src/api/respond-decision-task-completed.js');
+  // Those whose attributes structure has required members; the close decisions' have none.
+  assert.deepEqual([...ATTRIBUTES_REQUIRED].sort(), [
+    'CancelTimer',
+    'RecordMarker',
+    'RequestCancelActivityTask',
+    'RequestCancelExternalWorkflowExecution',
+    'ScheduleActivityTask',
+    'ScheduleLambdaFunction',
+    'SignalExternalWorkflowExecution',
+    'StartChildWorkflowExecution',
+    'StartTimer',
+  ]);
+});
