@@ -322,14 +322,14 @@ export class PgOperations implements StoreTx {
     // deleted: whoever deletes it fires it, so each deadline fires once across the cluster. A
     // row re-armed meanwhile (its due_at moved) is left alone. If this transaction rolls
     // back, its rows come back and fire later.
-    const due = await this.rows('SELECT seq, run_id, due_at FROM timers WHERE due_at <= $1 ORDER BY due_at, seq LIMIT $2', [now, limit]);
-    const taken: TimerRow[] = [];
-    for (const d of due) {
-      await this.exec('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [d.run_id]);
-      const r = await this.first('DELETE FROM timers WHERE seq = $1 AND due_at <= $2 RETURNING run_id, kind, ref, due_at', [d.seq, now]);
-      if (r) taken.push({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number });
-    }
-    return taken;
+    // Three statements a batch: the runs are locked in one (in run_id order), the rows deleted in one.
+    const due = await this.rows('SELECT seq, run_id FROM timers WHERE due_at <= $1 ORDER BY due_at, seq LIMIT $2', [now, limit]);
+    if (due.length === 0) return [];
+    const runIds = [...new Set(due.map((d) => d.run_id as string))];
+    await this.exec('SELECT 1 FROM executions WHERE run_id = ANY($1::text[]) ORDER BY run_id FOR UPDATE', [runIds]);
+    const rows = await this.rows('DELETE FROM timers WHERE seq = ANY($1::bigint[]) AND due_at <= $2 RETURNING seq, run_id, kind, ref, due_at', [due.map((d) => d.seq), now]);
+    rows.sort((a, b) => (a.due_at as number) - (b.due_at as number) || (a.seq as number) - (b.seq as number));
+    return rows.map((r) => ({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number }));
   }
 }
 
