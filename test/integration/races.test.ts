@@ -14,6 +14,7 @@ import {
   DescribeDomainCommand,
   DescribeWorkflowTypeCommand,
   ListTagsForResourceCommand,
+  ListWorkflowTypesCommand,
   RegisterDomainCommand,
   RegisterWorkflowTypeCommand,
   StartWorkflowExecutionCommand,
@@ -85,4 +86,20 @@ test(`${ATTEMPTS} concurrent starts in a domain limited to 5 open executions: ex
   const { won, faults } = await race((i) => swf.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId: `burst-${i}`, workflowType: f.workflowType })));
   assert.equal(won.length, 5, `${won.length} runs started`);
   assert.deepEqual(faults, Array.from({ length: ATTEMPTS - 5 }, () => 'LimitExceededFault'));
+});
+
+test('RegisterWorkflowType amid a DeprecateDomain: no type is left registered in the deprecated domain', async () => {
+  for (let round = 0; round < 5; round++) {
+    const f = await registerFixture(swf);
+    const { won, faults } = await race((i) =>
+      i === ATTEMPTS / 2
+        ? swf.send(new DeprecateDomainCommand({ name: f.domain }))
+        : swf.send(new RegisterWorkflowTypeCommand({ domain: f.domain, name: `t${i}`, version: '1' })),
+    );
+    // A registration either came first (and its type was deprecated with the domain) or was refused.
+    assert.ok(won.includes(ATTEMPTS / 2), 'the deprecation succeeded');
+    assert.ok(faults.every((name) => name === 'UnknownResourceFault'), faults.join(', '));
+    const registered = await swf.send(new ListWorkflowTypesCommand({ domain: f.domain, registrationStatus: 'REGISTERED' }));
+    assert.deepEqual(registered.typeInfos?.map((t) => t.workflowType?.name), [], `round ${round}`);
+  }
 });
