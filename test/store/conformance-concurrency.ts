@@ -107,3 +107,20 @@ export function runConcurrencyConformance(open: (t: TestContext) => Promise<Stor
     assert.deepEqual((await store.getType('shared', 'workflow', 'flow', '1'))?.configuration, { n: ATTEMPTS });
   });
 }
+
+/** takeTimer: the one deadline of a key, only as it was (a re-armed one stays). */
+export function runTakeTimerConformance(open: (t: TestContext) => Promise<Store>): void {
+  it('takes one deadline by its key only while it is due when it was read', async (t) => {
+    const store = await open(t);
+    const key = { runId: 'r', kind: 'timer' as const, ref: '5' };
+    await store.transaction(async (tx) => {
+      await tx.armTimer(key, 1000);
+      await tx.armTimer({ ...key, ref: '6' }, 1000);
+    });
+    await store.transaction(async (tx) => tx.armTimer(key, 2000)); // re-armed since it was read
+    assert.equal(await store.transaction((tx) => tx.takeTimer(key, 1000)), undefined);
+    assert.deepEqual(await store.transaction((tx) => tx.takeTimer(key, 2000)), { key, dueAt: 2000 });
+    assert.equal(await store.transaction((tx) => tx.takeTimer(key, 2000)), undefined);
+    assert.deepEqual((await store.transaction((tx) => tx.takeDueTimers(5000, 10))).map((r) => r.key.ref), ['6']);
+  });
+}
