@@ -7,6 +7,10 @@
  * computes from the state always starts from the latest committed one (READ COMMITTED
  * re-reads a row once its lock is granted). Two transactions that lock runs in opposite order
  * deadlock; PostgreSQL aborts one and the store retries it whole.
+ *
+ * Lock order, the same in every transaction: runs, then their tasks and deadlines; then
+ * domains; then types. Registration rows are locked only where a handler asks (lockDomain,
+ * lockType); an insert of a taken key fails in the insert (AlreadyExists).
  */
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { HistoryEvent } from '../../model/shapes.js';

@@ -3,9 +3,11 @@
  * can serve one database.
  *
  * - A transaction runs on one pooled connection between BEGIN and COMMIT, at READ COMMITTED.
- *   Runs are row-locked as they are loaded (see operations.ts), tasks are claimed and due
- *   deadlines taken with FOR UPDATE SKIP LOCKED, so no two nodes hand out one task or fire
- *   one deadline.
+ *   Runs are row-locked as they are loaded (see operations.ts); a claim or a timer take locks
+ *   the run before it takes the task or deadline, as every other change does, and takes it
+ *   only if still there, so no two nodes hand out one task or fire one deadline.
+ * - Failures that pass (lost connections, a restarting server, conflicts past the retries)
+ *   come out as StoreUnavailable, so callers can tell them from failures that will recur.
  * - A transaction PostgreSQL aborts for a conflict (deadlock, serialization failure), or that
  *   lost the race to open a workflowId, is retried whole: `fn` must only touch the store.
  * - Commits that add tasks or arm deadlines NOTIFY the other nodes (notifications.ts) and
