@@ -17,8 +17,9 @@ export async function registerType(
   configuration: Record<string, unknown>,
 ): Promise<void> {
   await s.store.transaction(async (tx) => {
-    // Shared: registrations may run side by side, but not beside a DeprecateDomain.
-    const domain = await lockedDomain(tx, input.domain, 'share');
+    // Exclusive: no DeprecateDomain in between (it deprecates the types it sees), and the
+    // per-kind count below stays exact across nodes. Registrations are rare; they may queue.
+    const domain = await lockedDomain(tx, input.domain);
     if (domain.status === 'DEPRECATED') throw new SwfFault('UnknownResourceFault', `Unknown domain: ${input.domain}`);
     // Answered before the quota, as SWF does; the insert below still decides a race.
     if (await tx.getType(input.domain, kind, input.name, input.version)) throw new SwfFault('TypeAlreadyExistsFault', describeType(kind, input));

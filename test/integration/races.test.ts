@@ -20,7 +20,7 @@ import {
   StartWorkflowExecutionCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-swf';
-import { serverForFile } from '../helpers/setup.js';
+import { serverForFile, serverForTest } from '../helpers/setup.js';
 import { registerFixture, uniqueName } from '../helpers/swf.js';
 
 const { swf } = await serverForFile({ args: ['--limit', 'maxOpenExecutionsPerDomain=5'] });
@@ -102,4 +102,12 @@ test('RegisterWorkflowType amid a DeprecateDomain: no type is left registered in
     const registered = await swf.send(new ListWorkflowTypesCommand({ domain: f.domain, registrationStatus: 'REGISTERED' }));
     assert.deepEqual(registered.typeInfos?.map((t) => t.workflowType?.name), [], `round ${round}`);
   }
+});
+
+test(`${ATTEMPTS} concurrent RegisterWorkflowType of distinct types in a domain limited to 5 types: exactly 5 exist`, async (t) => {
+  const limited = await serverForTest(t, { args: ['--limit', 'maxTypesPerDomain=5'] });
+  const f = await registerFixture(limited.swf); // its one workflow type counts
+  const { won, faults } = await race((i) => limited.swf.send(new RegisterWorkflowTypeCommand({ domain: f.domain, name: `q${i}`, version: '1' })));
+  assert.equal(won.length, 4, `${won.length} registrations succeeded`);
+  assert.deepEqual(faults, Array.from({ length: ATTEMPTS - 4 }, () => 'LimitExceededFault'));
 });
