@@ -3,7 +3,7 @@ import type { Handler } from './context.js';
 import { SwfFault } from '../faults.js';
 import { MAX_EXECUTION_SECONDS, resolveRunConfig, startRun } from '../engine/index.js';
 import { DuplicateOpenExecution } from '../store/types.js';
-import { describeType, lockedDomain, lockedType, requireRegisteredDomain, requireType } from './common.js';
+import { describeType, lockedType, requireRegisteredDomain, requireType } from './common.js';
 
 /** DefaultUndefinedFault names the parameter that neither the call nor the type set. */
 const MISSING_PARAMETER = {
@@ -40,14 +40,15 @@ export const startWorkflowExecution: Handler<'StartWorkflowExecution'> = async (
       throw new SwfFault('WorkflowExecutionAlreadyStartedFault', 'Already Started');
     }
     // What was read above is checked again under locks, so that it stays true until commit on
-    // every node: the domain's row exclusively (no other start, child start or DeprecateDomain
-    // in between, so the open count holds), the type's shared (no DeprecateWorkflowType).
+    // every node: the domain's row (no DeprecateDomain in between, and the open count under
+    // the limit: admitRun), the type's shared (no DeprecateWorkflowType).
     // Lock order: runs (findOpenExecution), then the domain, then the type.
-    if ((await lockedDomain(tx, input.domain)).status === 'DEPRECATED') throw new SwfFault('UnknownResourceFault', `Unknown domain: ${input.domain}`);
+    const admitted = await tx.admitRun(input.domain, settings.limits.maxOpenExecutionsPerDomain);
+    if (!admitted || admitted.domain.status === 'DEPRECATED') throw new SwfFault('UnknownResourceFault', `Unknown domain: ${input.domain}`);
     if ((await lockedType(tx, input.domain, 'workflow', input.workflowType, 'share')).status === 'DEPRECATED') {
       throw new SwfFault('TypeDeprecatedFault', describeType('workflow', input.workflowType));
     }
-    if ((await tx.countOpenExecutions(input.domain)) >= settings.limits.maxOpenExecutionsPerDomain) {
+    if (!admitted.fits) {
       throw new SwfFault('LimitExceededFault', `The number of open executions in domain ${input.domain} reached the limit of ${settings.limits.maxOpenExecutionsPerDomain}`);
     }
     const ctx = executor.context();

@@ -103,6 +103,14 @@ export interface StoreTx extends StoreReader {
   lockDomain(name: string, lock: RowLock): Promise<DomainRecord | undefined>;
   /** Writes a domain, replacing the one of that name (read it with lockDomain 'update' first). */
   putDomain(domain: DomainRecord): Promise<void>;
+  /**
+   * For a start that opens one run: reads the domain, locked against a deprecation until
+   * commit, and tells whether one more open run fits under `limit` — an answer that stays
+   * true until commit on every node. Undefined when there is no such domain. (A transaction
+   * that may open several runs, such as a decision starting children, locks the domain
+   * 'update' and counts itself.)
+   */
+  admitRun(domain: string, limit: number): Promise<{ domain: DomainRecord; fits: boolean } | undefined>;
   /** Adds a type; throws AlreadyExists when that name and version are taken in the domain. */
   insertType(type: TypeRecord): Promise<void>;
   /** Reads a type and locks its row until commit. */

@@ -226,6 +226,35 @@ await ifPostgres(() => {
       });
     }
 
+    it('admits runs under the open limit exactly across nodes, on the shared path and near the limit', async (t) => {
+      const stores = await nodes(t, 3);
+      const [a] = stores;
+      assert.ok(a);
+      await a.transaction((tx) => tx.insertDomain({ name: 'd', status: 'REGISTERED', retentionDays: '1', createdAt: 1, tags: [] }));
+      // With max_connections (100 by default) below the limit, the first starts take the shared
+      // path; the last ones, near the limit, the exclusive one.
+      const limit = 120;
+      let next = 0;
+      const starter = async (store: PostgresStore): Promise<number> => {
+        let admitted = 0;
+        while (next < limit + 20) {
+          const i = next++;
+          const ok = await store.transaction(async (tx) => {
+            const r = await tx.admitRun('d', limit);
+            if (!r?.fits) return false;
+            await tx.insertExecution(makeRun({ runId: `r${i}`, workflowId: `w${i}` }).state);
+            return true;
+          });
+          if (ok) admitted++;
+        }
+        return admitted;
+      };
+      const admitted = (await Promise.all(stores.flatMap((s) => Array.from({ length: 8 }, () => starter(s))))).reduce((x, y) => x + y, 0);
+      assert.equal(admitted, limit);
+      assert.equal(await a.countOpenExecutions('d'), limit);
+      assert.equal(await a.transaction((tx) => tx.admitRun('nowhere', limit)), undefined);
+    });
+
     it('retries a transaction that lost a deadlock, so both sides complete', async (t) => {
       const [a, b] = await nodes(t, 2);
       assert.ok(a && b);

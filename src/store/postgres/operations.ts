@@ -169,6 +169,36 @@ export class PgOperations implements StoreTx {
     return r ? toDomain(r) : undefined;
   }
 
+  /**
+   * Exact, and concurrent for starts far from the limit. The fast path holds the domain's row
+   * FOR SHARE, so starts run side by side: while it is held, only other FOR SHARE holders
+   * can open runs, each at most one, and no more of them can run at once than PostgreSQL has
+   * connections. So a count under the share lock that is below the limit by more than
+   * max_connections stays below it until commit. Nearer the limit, the row is taken FOR
+   * UPDATE instead: that waits for every share holder and keeps new ones out, so the count
+   * it reads is exact. (Rolling back to the savepoint drops the share lock first, since a
+   * share lock upgraded in place deadlocks with another doing the same.)
+   */
+  async admitRun(name: string, limit: number) {
+    const open = 'SELECT count(*) AS n, current_setting($2)::int AS max FROM executions WHERE domain = $1 AND close_status IS NULL';
+    await this.exec('SAVEPOINT admit_run');
+    const shared = await this.lockDomain(name, 'share');
+    if (!shared) {
+      await this.exec('RELEASE SAVEPOINT admit_run');
+      return undefined;
+    }
+    const counted = await this.first(open, [name, 'max_connections']);
+    if ((counted?.n as number) + (counted?.max as number) < limit) {
+      await this.exec('RELEASE SAVEPOINT admit_run');
+      return { domain: shared, fits: true };
+    }
+    await this.exec('ROLLBACK TO SAVEPOINT admit_run');
+    await this.exec('RELEASE SAVEPOINT admit_run');
+    const domain = await this.lockDomain(name, 'update');
+    if (!domain) return undefined;
+    return { domain, fits: (await this.countOpenExecutions(name)) < limit };
+  }
+
   async insertType(t: TypeRecord) {
     try {
       await this.exec(
