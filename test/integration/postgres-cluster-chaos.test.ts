@@ -43,7 +43,7 @@ await ifPostgres(() => {
     const logs: string[] = [];
     t.after(async () => {
       for (const n of nodes) logs.push(n.logs());
-      await Promise.all(nodes.map((n) => n.stop()));
+      await Promise.all(nodes.map((n) => n.dispose()));
     });
     const clients: SWFClient[] = nodes.map((n) => n.client());
     const alive = [true, true, true];
@@ -150,6 +150,7 @@ await ifPostgres(() => {
         const victim = nodes[2] as TestServer;
         await victim.kill9();
         logs.push(victim.logs());
+        await victim.dispose(); // only its (unused) data folder is left to remove
         await sleep(300);
         nodes[2] = await TestServer.start({ args: args(), pollTimeoutMs: 1000 });
         clients[2] = nodes[2].client();
