@@ -11,6 +11,8 @@ export const registerDomain: Handler<'RegisterDomain'> = async (input, { store, 
   await store.transaction(async (tx) => {
     // Answered before the quota, as SWF does; the insert below still decides a race.
     if (await tx.getDomain(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);
+    // So that the count below holds until commit on every node.
+    await tx.lockDomainRegistrations();
     if ((await tx.listDomains()).length >= settings.limits.maxDomains) {
       throw new SwfFault('LimitExceededFault', `The number of domains reached the limit of ${settings.limits.maxDomains}`);
     }

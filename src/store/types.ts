@@ -97,6 +97,11 @@ export interface StoreReader {
 export type RowLock = 'share' | 'update';
 
 export interface StoreTx extends StoreReader {
+  /**
+   * Holds, until commit, the one lock that registrations of new domains take, so that the
+   * number of domains a registration counts stays true on every node (SWF's domain quota).
+   */
+  lockDomainRegistrations(): Promise<void>;
   /** Adds a domain; throws AlreadyExists (from the insert itself) when the name is taken. */
   insertDomain(domain: DomainRecord): Promise<void>;
   /** Reads a domain and locks its row until commit. */

@@ -111,3 +111,10 @@ test(`${ATTEMPTS} concurrent RegisterWorkflowType of distinct types in a domain 
   assert.equal(won.length, 4, `${won.length} registrations succeeded`);
   assert.deepEqual(faults, Array.from({ length: ATTEMPTS - 4 }, () => 'LimitExceededFault'));
 });
+
+test(`${ATTEMPTS} concurrent RegisterDomain of distinct names on a server limited to 5 domains: exactly 5 exist`, async (t) => {
+  const limited = await serverForTest(t, { args: ['--limit', 'maxDomains=5'] });
+  const { won, faults } = await race((i) => limited.swf.send(new RegisterDomainCommand({ name: uniqueName(`quota${i}`), workflowExecutionRetentionPeriodInDays: '1' })));
+  assert.equal(won.length, 5, `${won.length} registrations succeeded`);
+  assert.deepEqual(faults, Array.from({ length: ATTEMPTS - 5 }, () => 'LimitExceededFault'));
+});

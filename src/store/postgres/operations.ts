@@ -164,6 +164,11 @@ export class PgOperations implements StoreTx {
     }
   }
 
+  async lockDomainRegistrations() {
+    // No row stands for "the set of domains": a transaction-scoped advisory lock does.
+    await this.exec('SELECT pg_advisory_xact_lock($1)', [DOMAIN_REGISTRATIONS_LOCK]);
+  }
+
   async lockDomain(name: string, lock: RowLock) {
     const r = await this.first(`SELECT * FROM domains WHERE name = $1${lockClause(lock)}`, [name]);
     return r ? toDomain(r) : undefined;
@@ -366,6 +371,9 @@ export class PgOperations implements StoreTx {
     return rows.map((r) => ({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number }));
   }
 }
+
+/** The advisory lock key of domain registrations (any constant no other lock of ours uses). */
+const DOMAIN_REGISTRATIONS_LOCK = 0x6f737766_01;
 
 /** How many queued tasks a claim looks at per round (the first may go to another poller). */
 const CLAIM_CANDIDATES = 8;

@@ -249,6 +249,7 @@ export class SqliteStore implements Store {
       // Transactions run one at a time here, so a row read in one stays as read: locks are reads.
       lockDomain: (name) => store.tx.getDomain(name),
       lockType: (domain, kind, name, version) => store.tx.getType(domain, kind, name, version),
+      async lockDomainRegistrations() {},
       async admitRun(name, limit) {
         const domain = await store.tx.getDomain(name);
         return domain ? { domain, fits: (await store.tx.countOpenExecutions(name)) < limit } : undefined;
