@@ -4,12 +4,16 @@
  *
  * Wake-ups are hints, never hand-offs: the claim itself is a transaction, so two woken
  * pollers race for one task and exactly one wins. A generation counter per list closes the
- * gap between a failed claim and the start of the wait.
+ * gap between a failed claim and the start of the wait. When the store says how many tasks a
+ * commit added, only that many waiters wake (the longest waiting first), so a hundred idle
+ * pollers do not all run a claim for one task; a woken poller whose claim fails hands the
+ * wake-up on, so a task is never left waiting for the periodic re-check.
  */
 import type { TaskListKey } from '../store/types.js';
 
 interface ListWaiters {
   generation: number;
+  /** In the order they started waiting (a Set iterates in insertion order). */
   waiters: Set<() => void>;
   pollers: number;
 }
@@ -26,7 +30,14 @@ export const taskListId = (key: TaskListKey): string => `${key.kind}\u0000${key.
 export class Dispatcher {
   private readonly lists = new Map<string, ListWaiters>();
 
-  constructor(private readonly maxPollersPerTaskList: number) {}
+  /**
+   * `mayHaveTask` (Store.mayHaveTask): when it says a list is empty, a poll waits without
+   * running its claim transaction at all.
+   */
+  constructor(
+    private readonly maxPollersPerTaskList: number,
+    private readonly mayHaveTask?: (key: TaskListKey) => boolean,
+  ) {}
 
   private list(id: string): ListWaiters {
     let l = this.lists.get(id);
@@ -37,22 +48,22 @@ export class Dispatcher {
     return l;
   }
 
-  /** Tasks were added to these lists (after commit): wake their pollers. */
+  /** Tasks were added to these lists: wake as many of their pollers (all, if the count is unknown). */
   notify(keys: readonly TaskListKey[]): void {
     for (const key of keys) {
       const l = this.lists.get(taskListId(key));
-      if (l) this.wake(l);
+      if (!l) continue;
+      l.generation++;
+      wake(l, key.tasks ?? Number.POSITIVE_INFINITY);
     }
   }
 
   /** Wakes every poller of every list (e.g. a hint from another node of the cluster). */
   notifyAll(): void {
-    for (const l of this.lists.values()) this.wake(l);
-  }
-
-  private wake(l: ListWaiters): void {
-    l.generation++;
-    for (const wake of [...l.waiters]) wake();
+    for (const l of this.lists.values()) {
+      l.generation++;
+      wake(l, Number.POSITIVE_INFINITY);
+    }
   }
 
   /**
@@ -72,11 +83,9 @@ export class Dispatcher {
         const generation = l.generation;
         let task: T | undefined;
         try {
-          task = await claim();
+          task = this.mayHaveTask?.(key) === false ? undefined : await claim();
         } catch (err) {
-          // A claim that failed or rolled back (its client hung up) may have held a task that
-          // another waiter of the list passed over meanwhile: that task is free again.
-          this.wake(l);
+          wake(l, 1); // a task this poller was woken for may still be there (its claim rolled back)
           throw err;
         }
         if (task !== undefined) return task;
@@ -103,5 +112,14 @@ export class Dispatcher {
       l.waiters.add(done);
       signal.addEventListener('abort', done, { once: true });
     });
+  }
+}
+
+/** Wakes up to `n` waiters of a list, the longest waiting first. */
+function wake(l: ListWaiters, n: number): void {
+  let left = n;
+  for (const done of [...l.waiters]) {
+    if (left-- <= 0) break;
+    done();
   }
 }

@@ -65,7 +65,7 @@ export function createApp(options: AppOptions = {}): App {
   const afterCommit = new AfterCommit();
   const postgres = options.store === undefined && options.databaseUrl !== undefined ? new PostgresStore({ connectionString: options.databaseUrl, log }) : undefined;
   const store = afterCommit.wrap(options.store ?? postgres ?? new SqliteStore({ path: join(options.dataDir ?? 'data', 'openswf.sqlite') }));
-  const dispatcher = new Dispatcher(limits.maxPollersPerTaskList);
+  const dispatcher = new Dispatcher(limits.maxPollersPerTaskList, store.mayHaveTask ? (key) => store.mayHaveTask?.(key) ?? true : undefined);
   store.onTasksAdded((keys) => dispatcher.notify(keys));
   let timers: TimerService | undefined;
   const executor = new Executor(clock, limits, {
