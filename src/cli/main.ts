@@ -14,6 +14,8 @@ import { loadLambdaConfig } from '../lambda/config.js';
 import { parseDuration } from './duration.js';
 import { parseLimitSettings } from '../engine/limits.js';
 import { throttleRatesFromOptions } from '../server/throttle.js';
+import { SECURITY_USAGE, authFileWarning, authSummary, securityOptions } from '../server/security-options.js';
+import { signedFetch } from '../auth/signed-fetch.js';
 
 export const DEFAULT_PORT = 7300;
 
@@ -23,6 +25,7 @@ const USAGE = `usage:
                 [--database-url <postgres://user:password@host:5432/db, shared by several nodes; or OPENSWF_DATABASE_URL>]
                 [--limit <name>=<value>, repeated, e.g. --limit maxOpenActivities=10] [--throttle off|swf] [--throttle-config <file>]
                 [--region <shown in domain ARNs, default us-east-1>] [--account-id <12 digits, default 000000000000>]
+                ${SECURITY_USAGE}
   openswf clock now [--endpoint http://127.0.0.1:${DEFAULT_PORT}]
   openswf clock advance <duration, e.g. 90s, 15m, 1h, 2d> [--endpoint http://127.0.0.1:${DEFAULT_PORT}]`;
 
@@ -42,6 +45,12 @@ async function serve(args: string[]): Promise<void> {
       'throttle-config': { type: 'string' },
       region: { type: 'string', default: 'us-east-1' },
       'account-id': { type: 'string', default: '000000000000' },
+      auth: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'keep-alive-timeout-ms': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -58,7 +67,9 @@ async function serve(args: string[]): Promise<void> {
   // Quotas and rates (docs/configuration.md); a bad setting stops the server before it listens.
   let limits: ReturnType<typeof parseLimitSettings> = {};
   let throttle: ReturnType<typeof throttleRatesFromOptions>;
+  let security: ReturnType<typeof securityOptions> = {};
   try {
+    security = securityOptions(values);
     limits = parseLimitSettings(values.limit ?? []);
     throttle = throttleRatesFromOptions({ throttle: values.throttle, configFile: values['throttle-config'] });
   } catch (err) {
@@ -66,10 +77,18 @@ async function serve(args: string[]): Promise<void> {
   }
   if (!/^[a-z0-9-]+$/.test(values.region)) fail(`invalid --region ${values.region}`);
   if (!/^[0-9]{12}$/.test(values['account-id'])) fail('--account-id must be 12 digits');
-  const app = createApp({ host: values.host, port, dataDir, clock: values.clock, pollTimeoutMs, limits, region: values.region, accountId: values['account-id'], ...(throttle ? { throttle } : {}), ...(lambdaFunctions ? { lambdaFunctions } : {}), ...(databaseUrl ? { databaseUrl } : {}) });
+  let app: ReturnType<typeof createApp>;
+  try {
+    app = createApp({ host: values.host, port, dataDir, clock: values.clock, pollTimeoutMs, limits, region: values.region, accountId: values['account-id'], ...security, ...(throttle ? { throttle } : {}), ...(lambdaFunctions ? { lambdaFunctions } : {}), ...(databaseUrl ? { databaseUrl } : {}) });
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err)); // a bad identities file names the place
+  }
+  const warning = authFileWarning(security.authFile);
+  if (warning) process.stderr.write(`${warning}\n`);
   const url = await app.start();
   const data = databaseUrl !== undefined ? withoutPassword(databaseUrl) : dataDir;
-  process.stdout.write(`openswf listening on ${url} (data: ${data}, clock: ${values.clock})\n`);
+  process.stdout.write(`openswf listening on ${url} (data: ${data}, clock: ${values.clock}, ${authSummary(app.auth)})\n`);
+  process.on('SIGHUP', () => process.stderr.write(`openswf: SIGHUP, ${app.reloadAuth()}\n`));
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -95,6 +114,8 @@ async function clock(args: string[]): Promise<void> {
   });
   const [verb, amount] = positionals;
   const base = values.endpoint.replace(/\/+$/, '');
+  // Signed with the standard AWS credentials (environment or profile) when any are found.
+  const fetch = signedFetch();
   let res: Response;
   if (verb === 'now') {
     res = await fetch(`${base}/admin/clock`);

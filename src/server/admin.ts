@@ -9,6 +9,12 @@
  */
 import type http from 'node:http';
 import type { Services } from '../api/context.js';
+import type { Authentication } from './authentication.js';
+import { notPermitted } from '../api/access.js';
+import { SwfFault } from '../faults.js';
+
+/** The action an admin request needs when authentication is on (resource `*`). */
+export const ADMIN_ACTION = 'openswf:Admin';
 
 /** The most an advance may move the clock in one call: ten years, far beyond any SWF timeout. */
 const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
@@ -32,9 +38,23 @@ function advanceSeconds(body: Buffer): number | undefined {
   return seconds;
 }
 
-export function adminRoutes(services: Services) {
-  return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<boolean> => {
+/**
+ * With authentication on (`authOn`), the HTTP front has already verified the signature; the
+ * caller must also be allowed `openswf:Admin`: moving the clock fires every deadline at once.
+ */
+export function adminRoutes(services: Services, authOn = false, secureTransport = false) {
+  return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, auth?: Authentication): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (authOn) {
+      if (auth === undefined) throw new SwfFault('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+      const context = {
+        'aws:username': auth.caller.name,
+        'aws:PrincipalArn': auth.caller.arn,
+        'aws:PrincipalAccount': auth.caller.accountId,
+        'aws:SecureTransport': secureTransport ? 'true' : 'false',
+      };
+      if (auth.policies.evaluate({ action: ADMIN_ACTION, resource: '*', context }) !== 'Allow') throw notPermitted(auth.caller, ADMIN_ACTION, '*');
+    }
     if (url.pathname === '/admin/clock') {
       if (req.method !== 'GET') {
         send(res, 405, { message: 'Use GET /admin/clock' });

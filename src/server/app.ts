@@ -13,6 +13,7 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import { SWF_LIMITS, type Limits } from '../engine/index.js';
 import { Executor } from '../executor/executor.js';
 import type { OperationName } from '../model/tables.js';
+import type { OperationShapes } from '../model/operation-shapes.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { Store } from '../store/types.js';
@@ -22,6 +23,9 @@ import { Throttle, type ThrottleRates } from './throttle.js';
 import { AfterCommit } from '../lambda/after-commit.js';
 import { LambdaFunctions } from '../lambda/config.js';
 import { LambdaInvoker } from '../lambda/invoker.js';
+import { authorizeCall } from '../api/access.js';
+import { IdentitiesHolder } from '../auth/identities.js';
+import { authenticator } from './authentication.js';
 
 export interface AppOptions {
   host?: string;
@@ -41,6 +45,15 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Lambda function name → HTTP endpoint (docs/lambda.md); none by default. */
   lambdaFunctions?: LambdaFunctions;
+  /** The identities file (docs/security.md): SigV4 and IAM policies on every call. Off when absent. */
+  authFile?: string;
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Cap on concurrent connections (server/connections.ts). */
+  maxConnections?: number;
+  /** Time to receive a request's headers (default 80 s) and to keep an idle keep-alive socket (default 75 s). */
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
 }
 
 export interface App {
@@ -48,6 +61,10 @@ export interface App {
   readonly server: http.Server;
   /** Listens and starts firing deadlines; resolves to the URL. */
   start(): Promise<string>;
+  /** Whether requests are authenticated, and by how many users. */
+  readonly auth: { on: false } | { on: true; users: number; file: string };
+  /** Re-reads the identities file; a bad file keeps the old one. Returns the line to log. */
+  reloadAuth(): string;
   stop(): Promise<void>;
 }
 
@@ -87,16 +104,37 @@ export function createApp(options: AppOptions = {}): App {
     log,
   };
   const throttle = options.throttle !== undefined ? new Throttle(options.throttle) : undefined;
+  // Throws IdentitiesError (naming the place) before anything listens.
+  const identities = options.authFile !== undefined ? IdentitiesHolder.open(options.authFile) : undefined;
   const dispatch = async (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> => {
     throttle?.admit(operation);
+    // The HTTP front validated `input` against the operation's model shape.
+    await authorizeCall(operation, input as unknown as OperationShapes[typeof operation]['input'], services, ctx);
     const handler = handlers[operation] as (i: unknown, s: Services, r: RequestContext) => Promise<unknown>;
     return handler(input, services, ctx);
   };
-  const server = createHttpServer({ dispatch, log, extraRoutes: adminRoutes(services) });
+  const server = createHttpServer({
+    dispatch,
+    log,
+    extraRoutes: adminRoutes(services, identities !== undefined, options.tls !== undefined),
+    ...(identities !== undefined ? { authenticate: authenticator(identities) } : {}),
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
+    ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
+  });
 
   return {
     services,
     server,
+    get auth() {
+      return identities !== undefined ? { on: true as const, users: identities.identities.size, file: identities.path } : { on: false as const };
+    },
+    reloadAuth() {
+      if (identities === undefined) return 'auth: off, nothing to reload';
+      const result = identities.reload();
+      return result.ok ? `auth: reloaded ${identities.path} (${result.users} users)` : `auth: reload failed, keeping the previous identities: ${result.error}`;
+    },
     async start() {
       // Fail before listening if the database cannot be reached or migrated.
       await postgres?.ready;
@@ -108,7 +146,7 @@ export function createApp(options: AppOptions = {}): App {
       lambdaInvoker.resume().catch((err: unknown) => log(`lambda: resume failed: ${err instanceof Error ? err.message : String(err)}`));
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${host}:${address.port}`;
+      return `${options.tls !== undefined ? 'https' : 'http'}://${host}:${address.port}`;
     },
     async stop() {
       await new Promise<void>((resolve) => {
