@@ -1,7 +1,7 @@
 /** Helpers the operation handlers share: lookups that fault the SWF way, paging, rendering. */
 import type { ActivityType, WorkflowExecutionInfo, WorkflowType } from '../model/shapes.js';
 import type { ExecutionState } from '../engine/index.js';
-import type { DomainRecord, StoreReader, TypeKind, TypeRecord } from '../store/types.js';
+import type { DomainRecord, RowLock, StoreReader, StoreTx, TypeKind, TypeRecord } from '../store/types.js';
 import { SwfFault } from '../faults.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
 
@@ -12,6 +12,23 @@ export async function requireDomain(store: StoreReader, name: string): Promise<D
   const domain = await store.getDomain(name);
   if (!domain) throw new SwfFault('UnknownResourceFault', `Unknown domain: ${name}`);
   return domain;
+}
+
+/**
+ * The domain, its row locked until commit: 'update' (the default) for a read-modify-write,
+ * so no change of another transaction, on any node, is lost or overtaken.
+ */
+export async function lockedDomain(tx: StoreTx, name: string, lock: RowLock = 'update'): Promise<DomainRecord> {
+  const domain = await tx.lockDomain(name, lock);
+  if (!domain) throw new SwfFault('UnknownResourceFault', `Unknown domain: ${name}`);
+  return domain;
+}
+
+/** The type, its row locked until commit (see lockedDomain). */
+export async function lockedType(tx: StoreTx, domain: string, kind: TypeKind, type: WorkflowType | ActivityType, lock: RowLock = 'update'): Promise<TypeRecord> {
+  const record = await tx.lockType(domain, kind, type.name, type.version, lock);
+  if (!record) throw new SwfFault('UnknownResourceFault', `Unknown type: ${describeType(kind, type)}`);
+  return record;
 }
 
 /** Starting runs and registering types needs a domain that is not deprecated. */

@@ -1,6 +1,6 @@
 import type { Handler } from './context.js';
 import { SwfFault } from '../faults.js';
-import { requireDomain } from './common.js';
+import { lockedDomain } from './common.js';
 
 /**
  * A deprecated domain takes no new runs or types, and its types are deprecated with it (the
@@ -10,7 +10,7 @@ import { requireDomain } from './common.js';
  */
 export const deprecateDomain: Handler<'DeprecateDomain'> = async (input, { store, clock }) => {
   await store.transaction(async (tx) => {
-    const d = await requireDomain(tx, input.name);
+    const d = await lockedDomain(tx, input.name);
     if (d.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', input.name);
     await tx.putDomain({ ...d, status: 'DEPRECATED' });
     const now = clock.now();
@@ -24,7 +24,7 @@ export const deprecateDomain: Handler<'DeprecateDomain'> = async (input, { store
 
 export const undeprecateDomain: Handler<'UndeprecateDomain'> = async (input, { store }) => {
   await store.transaction(async (tx) => {
-    const d = await requireDomain(tx, input.name);
+    const d = await lockedDomain(tx, input.name);
     if (d.status === 'REGISTERED') throw new SwfFault('DomainAlreadyExistsFault', input.name);
     await tx.putDomain({ ...d, status: 'REGISTERED' });
   });

@@ -1,5 +1,5 @@
 import type { Handler } from './context.js';
-import { decodeCursor, encodeCursor } from '../store/cursor.js';
+import { decodeCursor, encodeCursor, isEventId } from '../store/cursor.js';
 import { requireDomain, requireExecution } from './common.js';
 import { historyPage } from './history-page.js';
 import { SwfFault } from '../faults.js';
@@ -10,7 +10,7 @@ interface HistoryCursor {
   e: number;
 }
 const isHistoryCursor = (v: unknown): v is HistoryCursor =>
-  typeof v === 'object' && v !== null && typeof (v as HistoryCursor).h === 'string' && Number.isInteger((v as HistoryCursor).e);
+  typeof v === 'object' && v !== null && typeof (v as HistoryCursor).h === 'string' && isEventId((v as HistoryCursor).e);
 
 export const getWorkflowExecutionHistory: Handler<'GetWorkflowExecutionHistory'> = async (input, { store }) => {
   await requireDomain(store, input.domain);

@@ -4,6 +4,7 @@
  */
 import type { OperationName } from '../model/tables.js';
 import type { Handler } from './context.js';
+import { withStoreFaults } from './store-errors.js';
 import { registerDomain } from './register-domain.js';
 import { describeDomain } from './describe-domain.js';
 import { listDomains } from './list-domains.js';
@@ -46,7 +47,7 @@ import {
   listOpenWorkflowExecutions,
 } from './visibility.js';
 
-export const handlers: { [K in OperationName]: Handler<K> } = {
+export const handlers: { [K in OperationName]: Handler<K> } = withStoreFaults({
   CountClosedWorkflowExecutions: countClosedWorkflowExecutions,
   CountOpenWorkflowExecutions: countOpenWorkflowExecutions,
   CountPendingActivityTasks: countPendingActivityTasks,
@@ -86,4 +87,4 @@ export const handlers: { [K in OperationName]: Handler<K> } = {
   UndeprecateDomain: undeprecateDomain,
   UndeprecateWorkflowType: undeprecateWorkflowType,
   UntagResource: untagResource,
-};
+});

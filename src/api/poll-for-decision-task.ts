@@ -6,7 +6,7 @@
 import type { EmptyPolls, Handler, Services } from './context.js';
 import type { RequestContext } from './context.js';
 import { startDecisionTask, isOpen } from '../engine/index.js';
-import { decodeCursor, encodeCursor } from '../store/cursor.js';
+import { decodeCursor, encodeCursor, isEventId } from '../store/cursor.js';
 import { requireDomain } from './common.js';
 import { historyPage } from './history-page.js';
 import { ClientGone } from './client-gone.js';
@@ -26,7 +26,7 @@ interface DecisionTaskCursor {
 }
 const isDecisionTaskCursor = (v: unknown): v is DecisionTaskCursor => {
   const c = v as DecisionTaskCursor;
-  return typeof v === 'object' && v !== null && typeof c.d === 'string' && typeof c.r === 'string' && [c.s, c.p, c.e].every(Number.isInteger);
+  return typeof v === 'object' && v !== null && typeof c.d === 'string' && typeof c.r === 'string' && [c.s, c.p, c.e].every(isEventId);
 };
 
 const EMPTY: EmptyPolls['PollForDecisionTask'] = { previousStartedEventId: 0, startedEventId: 0 };

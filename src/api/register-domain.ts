@@ -9,11 +9,16 @@ export const registerDomain: Handler<'RegisterDomain'> = async (input, { store, 
   const tags = mergeTags([], input.tags ?? []);
   validateResourceTags(tags);
   await store.transaction(async (tx) => {
+    // Answered before the quota, as SWF does; the insert below still decides a race.
     if (await tx.getDomain(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);
+    // So that the count below holds until commit on every node.
+    await tx.lockDomainRegistrations();
     if ((await tx.listDomains()).length >= settings.limits.maxDomains) {
       throw new SwfFault('LimitExceededFault', `The number of domains reached the limit of ${settings.limits.maxDomains}`);
     }
-    await tx.putDomain({
+    // The insert itself refuses a name already taken (AlreadyExists → DomainAlreadyExistsFault),
+    // so two concurrent registrations, on any nodes, cannot both succeed.
+    await tx.insertDomain({
       name: input.name,
       status: 'REGISTERED',
       ...(input.description !== undefined ? { description: input.description } : {}),

@@ -1,6 +1,6 @@
 /** TagResource, UntagResource and ListTagsForResource, on domain ARNs (the only taggable resource of SWF). */
 import type { Handler } from './context.js';
-import { requireDomain } from './common.js';
+import { lockedDomain, requireDomain } from './common.js';
 import { domainOfArn } from './domain-arn.js';
 import { checkTagInput, checkTagKeys, mergeTags, validateResourceTags } from './tags.js';
 
@@ -13,7 +13,7 @@ export const listTagsForResource: Handler<'ListTagsForResource'> = async (input,
 export const tagResource: Handler<'TagResource'> = async (input, { store, settings }, request) => {
   checkTagInput(input.tags, 'tags');
   await store.transaction(async (tx) => {
-    const d = await requireDomain(tx, domainOfArn(settings, request, input.resourceArn));
+    const d = await lockedDomain(tx, domainOfArn(settings, request, input.resourceArn));
     const tags = mergeTags(d.tags, input.tags);
     validateResourceTags(tags);
     await tx.putDomain({ ...d, tags });
@@ -24,7 +24,7 @@ export const tagResource: Handler<'TagResource'> = async (input, { store, settin
 export const untagResource: Handler<'UntagResource'> = async (input, { store, settings }, request) => {
   checkTagKeys(input.tagKeys);
   await store.transaction(async (tx) => {
-    const d = await requireDomain(tx, domainOfArn(settings, request, input.resourceArn));
+    const d = await lockedDomain(tx, domainOfArn(settings, request, input.resourceArn));
     const removed = new Set(input.tagKeys);
     await tx.putDomain({ ...d, tags: d.tags.filter((t) => !removed.has(t.key)) });
   });

@@ -8,6 +8,7 @@ import type { Handler } from './context.js';
 import type { StoreTx } from '../store/types.js';
 import { completeDecisionTask, decisionAttributeKey, type DecisionEnv, type TypeInfo } from '../engine/index.js';
 import { SwfFault } from '../faults.js';
+import { shapes } from '../model/tables.js';
 import { requireStartedTask, unknownTask } from './task-token.js';
 import { checkExecutionTimeout } from './start-workflow-execution.js';
 import { decisionPermission, taskTokenDomain } from './access.js';
@@ -19,18 +20,20 @@ const CLOSE_DECISIONS: ReadonlySet<DecisionType> = new Set([
   'ContinueAsNewWorkflowExecution',
 ]);
 
-/** Decision types whose attributes have required members, so the attributes are required too. */
-const ATTRIBUTES_REQUIRED: ReadonlySet<DecisionType> = new Set([
-  'ScheduleActivityTask',
-  'RequestCancelActivityTask',
-  'RecordMarker',
-  'StartTimer',
-  'CancelTimer',
-  'SignalExternalWorkflowExecution',
-  'RequestCancelExternalWorkflowExecution',
-  'StartChildWorkflowExecution',
-  'ScheduleLambdaFunction',
-]);
+/**
+ * Decision types whose attributes have required members, so the attributes are required too:
+ * read from the model (the Decision structure's `<type>DecisionAttributes` members and their
+ * shapes' required lists), so a new decision kind is covered without a list kept by hand.
+ */
+export const ATTRIBUTES_REQUIRED: ReadonlySet<DecisionType> = new Set(
+  (shapes.DecisionType.type === 'string' ? (shapes.DecisionType.enum ?? []) : []).filter((type) => {
+    const decision = shapes.Decision;
+    if (decision.type !== 'structure') return false;
+    const shape = decision.members[decisionAttributeKey(type as DecisionType)];
+    const attributes = shape !== undefined ? shapes[shape] : undefined;
+    return attributes?.type === 'structure' && (attributes.required?.length ?? 0) > 0;
+  }) as DecisionType[],
+);
 
 export function checkDecisions(decisions: readonly Decision[]): void {
   decisions.forEach((d, i) => {

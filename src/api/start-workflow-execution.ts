@@ -3,7 +3,7 @@ import type { Handler } from './context.js';
 import { SwfFault } from '../faults.js';
 import { MAX_EXECUTION_SECONDS, resolveRunConfig, startRun } from '../engine/index.js';
 import { DuplicateOpenExecution } from '../store/types.js';
-import { describeType, requireRegisteredDomain, requireType } from './common.js';
+import { describeType, lockedType, requireRegisteredDomain, requireType } from './common.js';
 
 /** DefaultUndefinedFault names the parameter that neither the call nor the type set. */
 const MISSING_PARAMETER = {
@@ -39,7 +39,16 @@ export const startWorkflowExecution: Handler<'StartWorkflowExecution'> = async (
     if (await tx.findOpenExecution(input.domain, input.workflowId)) {
       throw new SwfFault('WorkflowExecutionAlreadyStartedFault', 'Already Started');
     }
-    if ((await tx.countOpenExecutions(input.domain)) >= settings.limits.maxOpenExecutionsPerDomain) {
+    // What was read above is checked again under locks, so that it stays true until commit on
+    // every node: the domain's row (no DeprecateDomain in between, and the open count under
+    // the limit: admitRun), the type's shared (no DeprecateWorkflowType).
+    // Lock order: runs (findOpenExecution), then the domain, then the type.
+    const admitted = await tx.admitRun(input.domain, settings.limits.maxOpenExecutionsPerDomain);
+    if (!admitted || admitted.domain.status === 'DEPRECATED') throw new SwfFault('UnknownResourceFault', `Unknown domain: ${input.domain}`);
+    if ((await lockedType(tx, input.domain, 'workflow', input.workflowType, 'share')).status === 'DEPRECATED') {
+      throw new SwfFault('TypeDeprecatedFault', describeType('workflow', input.workflowType));
+    }
+    if (!admitted.fits) {
       throw new SwfFault('LimitExceededFault', `The number of open executions in domain ${input.domain} reached the limit of ${settings.limits.maxOpenExecutionsPerDomain}`);
     }
     const ctx = executor.context();

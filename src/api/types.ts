@@ -6,7 +6,7 @@ import type { ActivityType, RegistrationStatus, WorkflowType } from '../model/sh
 import type { TypeKind, TypeRecord } from '../store/types.js';
 import type { Services } from './context.js';
 import { SwfFault } from '../faults.js';
-import { describeType, pageByKey, requireDomain, requireRegisteredDomain, requireType, seconds } from './common.js';
+import { describeType, lockedDomain, lockedType, pageByKey, requireDomain, requireType, seconds } from './common.js';
 
 type TypeName = WorkflowType | ActivityType;
 
@@ -17,11 +17,12 @@ export async function registerType(
   configuration: Record<string, unknown>,
 ): Promise<void> {
   await s.store.transaction(async (tx) => {
-    await requireRegisteredDomain(tx, input.domain);
-    // A deprecated type still holds its name and version.
-    if (await tx.getType(input.domain, kind, input.name, input.version)) {
-      throw new SwfFault('TypeAlreadyExistsFault', describeType(kind, input));
-    }
+    // Exclusive: no DeprecateDomain in between (it deprecates the types it sees), and the
+    // per-kind count below stays exact across nodes. Registrations are rare; they may queue.
+    const domain = await lockedDomain(tx, input.domain);
+    if (domain.status === 'DEPRECATED') throw new SwfFault('UnknownResourceFault', `Unknown domain: ${input.domain}`);
+    // Answered before the quota, as SWF does; the insert below still decides a race.
+    if (await tx.getType(input.domain, kind, input.name, input.version)) throw new SwfFault('TypeAlreadyExistsFault', describeType(kind, input));
     // SWF allows 10,000 workflow types and 10,000 activity types per domain ("each"),
     // deprecated ones included.
     if ((await tx.countTypes(input.domain, kind)) >= s.settings.limits.maxTypesPerDomain) {
@@ -30,7 +31,9 @@ export async function registerType(
         `The number of ${kind} types in domain ${input.domain} reached the limit of ${s.settings.limits.maxTypesPerDomain}`,
       );
     }
-    await tx.putType({
+    // A deprecated type still holds its name and version. The insert refuses a taken key
+    // itself (AlreadyExists → TypeAlreadyExistsFault), so concurrent registrations cannot both win.
+    await tx.insertType({
       domain: input.domain,
       kind,
       name: input.name,
@@ -73,7 +76,7 @@ export async function listTypeRecords(
 export async function deprecateType(s: Services, kind: TypeKind, domain: string, type: TypeName): Promise<void> {
   await s.store.transaction(async (tx) => {
     await requireDomain(tx, domain);
-    const record = await requireType(tx, domain, kind, type);
+    const record = await lockedType(tx, domain, kind, type);
     if (record.status === 'DEPRECATED') throw new SwfFault('TypeDeprecatedFault', describeType(kind, type));
     await tx.putType({ ...record, status: 'DEPRECATED', deprecationDate: s.clock.now() });
   });
@@ -82,7 +85,7 @@ export async function deprecateType(s: Services, kind: TypeKind, domain: string,
 export async function undeprecateType(s: Services, kind: TypeKind, domain: string, type: TypeName): Promise<void> {
   await s.store.transaction(async (tx) => {
     await requireDomain(tx, domain);
-    const record = await requireType(tx, domain, kind, type);
+    const record = await lockedType(tx, domain, kind, type);
     if (record.status === 'REGISTERED') throw new SwfFault('TypeAlreadyExistsFault', describeType(kind, type));
     const { deprecationDate: _dropped, ...rest } = record;
     await tx.putType({ ...rest, status: 'REGISTERED' });
@@ -93,7 +96,7 @@ export async function undeprecateType(s: Services, kind: TypeKind, domain: strin
 export async function deleteType(s: Services, kind: TypeKind, domain: string, type: TypeName): Promise<void> {
   await s.store.transaction(async (tx) => {
     await requireDomain(tx, domain);
-    const record = await requireType(tx, domain, kind, type);
+    const record = await lockedType(tx, domain, kind, type);
     if (record.status !== 'DEPRECATED') throw new SwfFault('TypeNotDeprecatedFault', describeType(kind, type));
     await tx.deleteType(domain, kind, type.name, type.version);
   });

@@ -12,10 +12,18 @@
  * Every firing pass runs on one chain, so passes never overlap and deadlines fire in due
  * order (ties in the order they were armed). Each batch is one transaction that claims the
  * rows and applies their effects: a crash before commit fires them again, after it never.
+ *
+ * Deadlines never vanish. A batch that fails because the store is unavailable (a lost
+ * connection, a busy database: store/types.ts isTransientStoreError) is rolled back whole and
+ * tried again later, with a delay that doubles up to MAX_RETRY_MS. A batch that fails
+ * otherwise is fired again one deadline per transaction, so that the one that fails on its
+ * own is found by its own key: that deadline alone is set aside (removed from the due-table,
+ * since firing it can only fail again and would hold back every later one) and logged with
+ * its run, and the others fire.
  */
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
-import type { Store, StoreTx, TimerRow } from '../store/types.js';
+import { isTransientStoreError, type Store, type StoreTx, type TimerRow } from '../store/types.js';
 import type { Executor } from '../executor/executor.js';
 import { fireTimeout, isOpen } from '../engine/index.js';
 
@@ -23,12 +31,18 @@ import { fireTimeout, isOpen } from '../engine/index.js';
 const BATCH = 64;
 /** The longest the service sleeps without looking at the due-table (a safety net). */
 const MAX_SLEEP_MS = 30_000;
-/** How long the service waits before trying again after the store failed. */
-const RETRY_MS = 1_000;
+/** How long the service first waits before trying again after the store failed; doubled each time. */
+const FIRST_RETRY_MS = 100;
+/** The longest wait between tries while the store stays unavailable. */
+const MAX_RETRY_MS = 30_000;
+/** How often an advance of the virtual clock tries a batch the store failed (then it fails). */
+const ADVANCE_ATTEMPTS = 8;
 
 export interface TimerServiceHooks {
   /** Called after the commit that fired `row`, with the clock's time then (metrics, benchmarks). */
   fired?(row: TimerRow, firedAt: number): void;
+  /** Called (inside its transaction) when a deadline that failed on its own is set aside. */
+  setAside?(row: TimerRow): void;
 }
 
 export class TimerService {
@@ -40,6 +54,8 @@ export class TimerService {
   /** A kick waiting on the chain that has not started yet; later kicks join it. */
   private queuedKick: Promise<void> | undefined;
   private stopped = true;
+  /** The wait before the next try after a failure of the store; FIRST_RETRY_MS after a success. */
+  private retryMs = FIRST_RETRY_MS;
 
   constructor(
     private readonly store: Store,
@@ -85,11 +101,13 @@ export class TimerService {
       if (this.stopped) return;
       try {
         await this.fireDue();
+        this.retryMs = FIRST_RETRY_MS;
         await this.scheduleNext(0);
       } catch (err) {
-        // The store itself failed (not one deadline): retry later rather than in a hot loop.
-        this.log(`timer service: ${errorText(err)}`);
-        await this.scheduleNext(RETRY_MS);
+        // The store itself failed (not one deadline): nothing was lost (the rows are still
+        // due); try again later, backing off, rather than in a hot loop.
+        this.log(`timer service: store failed, retrying in ${this.retryMs} ms: ${errorText(err)}`);
+        await this.scheduleNext(this.backOff());
       }
     });
     this.queuedKick = pass;
@@ -123,7 +141,7 @@ export class TimerService {
         const next = await this.store.nextDueAt();
         if (next === undefined || next > target) break;
         clock.set(next);
-        const n = await this.fireDue();
+        const n = await this.fireDueRetrying();
         // A due row that cannot even be claimed would loop here forever; fireDue has logged why.
         if (n === 0) throw new Error(`a deadline due at ${new Date(next).toISOString()} could not be taken`);
         fired += n;
@@ -132,6 +150,28 @@ export class TimerService {
       clock.set(target);
       return fired;
     });
+  }
+
+  /** The delay before the next try after a failure, doubling the one after. */
+  private backOff(): number {
+    const delay = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+    return delay;
+  }
+
+  /** fireDue, tried again (backing off) while the store is unavailable; for advances, which must not skip a deadline. */
+  private async fireDueRetrying(): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const n = await this.fireDue();
+        this.retryMs = FIRST_RETRY_MS;
+        return n;
+      } catch (err) {
+        if (attempt >= ADVANCE_ATTEMPTS || !isTransientStoreError(err)) throw err;
+        this.log(`timer service: store failed, retrying in ${this.retryMs} ms: ${errorText(err)}`);
+        await new Promise((resolve) => setTimeout(resolve, this.backOff()));
+      }
+    }
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -151,7 +191,7 @@ export class TimerService {
       next = await this.store.nextDueAt();
     } catch (err) {
       this.log(`timer service: ${errorText(err)}`);
-      minDelay = Math.max(minDelay, RETRY_MS);
+      minDelay = Math.max(minDelay, this.backOff());
     }
     const now = this.clock.now();
     this.sleepUntil(Math.max(next ?? now + MAX_SLEEP_MS, now + minDelay));
@@ -186,7 +226,8 @@ export class TimerService {
 
   /**
    * Fires due deadlines in batches until none is due. Returns how many it took from the
-   * table: fired ones, and the rare one dropped because it failed on its own.
+   * table: fired ones, and the rare one set aside because it failed on its own. Throws, with
+   * nothing taken, when the store is unavailable.
    */
   private async fireDue(): Promise<number> {
     let taken = 0;
@@ -201,8 +242,9 @@ export class TimerService {
         });
         batch = { fired: rows, claimed: rows.length };
       } catch (err) {
-        // One bad deadline must not block the others: retry one at a time, and drop (with a
-        // log line) a deadline that fails on its own.
+        if (isTransientStoreError(err)) throw err;
+        // One bad deadline must not block the others: fire one at a time, and set aside (with
+        // a log line) the deadline that fails on its own.
         this.log(`timer service: batch failed, firing one by one: ${errorText(err)}`);
         batch = await this.fireOneByOne(now);
       }
@@ -213,27 +255,48 @@ export class TimerService {
     }
   }
 
-  /** Up to one batch, one deadline per transaction; `claimed` counts the dropped ones too. */
+  /**
+   * Up to one batch, one deadline per transaction; `claimed` counts the ones set aside too.
+   * Throws when the store becomes unavailable (what was not fired stays due).
+   */
   private async fireOneByOne(now: number): Promise<{ fired: TimerRow[]; claimed: number }> {
     const fired: TimerRow[] = [];
     let claimed = 0;
     while (claimed < BATCH) {
-      let rows: TimerRow[];
+      // The row this attempt took, known even when its transaction fails and rolls back.
+      let taken: TimerRow | undefined;
       try {
-        rows = await this.store.transaction(async (tx) => {
+        const rows = await this.store.transaction(async (tx) => {
+          taken = undefined;
           const due = await tx.takeDueTimers(now, 1);
+          taken = due[0];
           for (const row of due) await this.fire(tx, row);
           return due;
         });
+        if (rows.length === 0) break;
         fired.push(...rows);
       } catch (err) {
-        rows = await this.store.transaction((tx) => tx.takeDueTimers(now, 1));
-        this.log(`timer service: dropped deadline ${JSON.stringify(rows[0]?.key)}: ${errorText(err)}`);
+        if (isTransientStoreError(err) || taken === undefined) throw err;
+        await this.setAside(taken, err);
       }
-      if (rows.length === 0) break;
-      claimed += rows.length;
+      claimed++;
     }
     return { fired, claimed };
+  }
+
+  /**
+   * Removes a deadline that failed on its own, by its key (only as it was when it failed: one
+   * re-armed since stays), and logs it with its run.
+   */
+  private async setAside(row: TimerRow, err: unknown): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const due = await tx.takeTimer(row.key, row.dueAt);
+      if (due !== undefined) this.hooks.setAside?.(due);
+    });
+    this.log(
+      `timer service: set aside the deadline ${row.key.kind} ${JSON.stringify(row.key.ref)} of run ${row.key.runId}, ` +
+        `due ${new Date(row.dueAt).toISOString()}, because firing it failed: ${errorText(err)}`,
+    );
   }
 
   private report(rows: readonly TimerRow[]): void {

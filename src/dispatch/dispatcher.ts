@@ -10,13 +10,19 @@
  * wake-up on, so a task is never left waiting for the periodic re-check.
  */
 import type { TaskListKey } from '../store/types.js';
-import { SwfFault } from '../faults.js';
 
 interface ListWaiters {
   generation: number;
   /** In the order they started waiting (a Set iterates in insertion order). */
   waiters: Set<() => void>;
   pollers: number;
+}
+
+/** A task list already has as many long polls as it may (api/ answers LimitExceededFault). */
+export class TooManyPollers extends Error {
+  constructor(readonly taskList: string) {
+    super(`Too many pollers on task list ${taskList}`);
+  }
 }
 
 export const taskListId = (key: TaskListKey): string => `${key.kind}\u0000${key.domain}\u0000${key.taskList}`;
@@ -68,7 +74,7 @@ export class Dispatcher {
     const id = taskListId(key);
     const l = this.list(id);
     if (l.pollers >= this.maxPollersPerTaskList) {
-      throw new SwfFault('LimitExceededFault', `Too many pollers on task list ${key.taskList}`);
+      throw new TooManyPollers(key.taskList);
     }
     l.pollers++;
     const deadline = Date.now() + timeoutMs;

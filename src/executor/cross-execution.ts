@@ -18,10 +18,23 @@ import {
   startRun,
   terminate,
   type CrossExecutionEffect,
+  type EngineContext,
   type ExecutionState,
+  type Limits,
+  type Transition,
 } from '../engine/index.js';
 import type { StoreTx } from '../store/types.js';
-import type { Executor } from './executor.js';
+
+/**
+ * What following an effect needs of the executor. Executor implements it; it is declared here
+ * so that the import points one way (executor → cross-execution), not in a cycle.
+ */
+export interface RunWriter {
+  readonly limits: Limits;
+  context(): EngineContext;
+  begin(state: ExecutionState): Transition;
+  persist(tx: StoreTx, t: Transition, isNew?: boolean): Promise<void>;
+}
 
 /** The open run a (workflowId, runId?) pair names in a domain, if any. */
 export async function findOpenTarget(tx: StoreTx, domain: string, workflowId: string, runId?: string): Promise<ExecutionState | undefined> {
@@ -32,7 +45,7 @@ export async function findOpenTarget(tx: StoreTx, domain: string, workflowId: st
 }
 
 /** Applies a change to a run only while it is open: a closed run records nothing more. */
-async function updateOpen(executor: Executor, tx: StoreTx, runId: string, change: Parameters<Executor['update']>[2]): Promise<void> {
+async function updateOpen(executor: RunWriter, tx: StoreTx, runId: string, change: (t: Transition) => unknown): Promise<void> {
   const state = await tx.getExecution(runId);
   if (!state || !isOpen(state)) return;
   const t = executor.begin(state);
@@ -40,7 +53,7 @@ async function updateOpen(executor: Executor, tx: StoreTx, runId: string, change
   await executor.persist(tx, t);
 }
 
-export async function applyCrossExecutionEffect(executor: Executor, tx: StoreTx, effect: CrossExecutionEffect): Promise<void> {
+export async function applyCrossExecutionEffect(executor: RunWriter, tx: StoreTx, effect: CrossExecutionEffect): Promise<void> {
   switch (effect.type) {
     case 'startChild': {
       const { parent } = effect;
@@ -50,7 +63,9 @@ export async function applyCrossExecutionEffect(executor: Executor, tx: StoreTx,
         );
       if (await tx.findOpenExecution(effect.domain, effect.workflowId)) return failed('WORKFLOW_ALREADY_RUNNING');
       // The engine judged the domain's limit already; this catches runs that other nodes of a
-      // shared database opened in the meantime.
+      // shared database opened in the meantime. Counted under the domain's row lock, as a
+      // StartWorkflowExecution counts (lock order: runs, then the domain).
+      await tx.lockDomain(effect.domain, 'update');
       if ((await tx.countOpenExecutions(effect.domain)) >= executor.limits.maxOpenExecutionsPerDomain) {
         return failed('OPEN_WORKFLOWS_LIMIT_EXCEEDED');
       }

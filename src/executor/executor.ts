@@ -16,7 +16,7 @@ import {
   type Limits,
 } from '../engine/index.js';
 import type { StoreTx } from '../store/types.js';
-import { applyCrossExecutionEffect } from './cross-execution.js';
+import { applyCrossExecutionEffect, type RunWriter } from './cross-execution.js';
 import { encodeTaskToken } from './task-token.js';
 
 export interface ExecutorHooks {
@@ -31,7 +31,7 @@ export interface ExecutorHooks {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export class Executor {
+export class Executor implements RunWriter {
   constructor(
     readonly clock: Clock,
     readonly limits: Limits,

@@ -161,8 +161,13 @@ export const ENUM_MESSAGE_ORDER: Readonly<Partial<Record<ShapeName, readonly str
  * (SerializationException or ValidationException) when it does not conform.
  *
  * Normalises in place so that the value really has its TypeScript input type: JSON `null`
- * members are deleted (Coral reads null as absent) and fractional numbers given for integer
- * members are truncated (Coral does the same). Unknown members are left alone.
+ * members are deleted (Coral reads null as absent). Unknown members are left alone.
+ *
+ * Numbers must fit what they stand for: an integer member takes a whole number in Java's int
+ * range, a long one a whole number JavaScript holds exactly (a fraction or anything larger
+ * is the wrong kind of value: SerializationException), and a timestamp a time JavaScript
+ * dates can hold (ValidationException otherwise), so no number reaches the store that a
+ * column cannot take.
  */
 export function validateInput(operation: OperationName, input: unknown): asserts input is Record<string, unknown> {
   const walk: Walk = { constraints: [], rules: [] };
@@ -249,8 +254,11 @@ function checkValue(name: ShapeName, value: unknown, path: string, owner: Member
     }
     case 'integer':
     case 'long': {
-      if (typeof value !== 'number') typeMismatch(value, def.type === 'integer' ? 'an Integer' : 'a Long');
-      const n = Math.trunc(value);
+      const target = def.type === 'integer' ? 'an Integer' : 'a Long';
+      if (typeof value !== 'number') typeMismatch(value, target);
+      const fits = def.type === 'integer' ? Number.isInteger(value) && value >= INT_MIN && value <= INT_MAX : Number.isSafeInteger(value);
+      if (!fits) throw new SwfFault('SerializationException', `NUMBER_VALUE can not be converted to ${target}`);
+      const n = value;
       if (def.min !== undefined && n < def.min) {
         walk.constraints.push(constraint(n, path, `Member must have value greater than or equal to ${def.min}`));
       }
@@ -265,9 +273,17 @@ function checkValue(name: ShapeName, value: unknown, path: string, owner: Member
     case 'timestamp':
       // The AWS JSON protocol sends timestamps as epoch seconds (a JSON number).
       if (typeof value !== 'number') typeMismatch(value, 'a Timestamp');
+      if (!(Math.abs(value) <= MAX_TIMESTAMP_SECONDS)) {
+        walk.constraints.push(constraint(value, path, `Member must be a time within ${MAX_TIMESTAMP_SECONDS} seconds of the epoch`));
+      }
       return value;
   }
 }
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+/** The range of a JavaScript Date (±8.64e15 ms), in the epoch seconds the wire carries. */
+export const MAX_TIMESTAMP_SECONDS = 8.64e12;
 
 /** Coral's wording for lengths: the same phrase for strings and for lists. */
 function checkLength(length: number, def: { min?: number; max?: number }, value: unknown, path: string, walk: Walk): void {

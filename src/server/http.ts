@@ -20,6 +20,7 @@ import { isOperationName, validateInput } from '../model/validate.js';
 import type { RequestContext } from '../api/context.js';
 import { signingRegion } from './signing-region.js';
 import { isConsolePath, serveConsole } from './console-static.js';
+import { assertWellFormed, decodeUtf8 } from './body-text.js';
 import type { Authentication, Authenticate } from './authentication.js';
 import { CONNECTIONS_CHECKING_INTERVAL_MS, DEFAULT_MAX_CONNECTIONS, guardConnections } from './connections.js';
 
@@ -240,7 +241,7 @@ function checkContentType(header: string | undefined): void {
 
 /** An empty body means `{}`; anything else must be a JSON object. */
 function parseBody(body: Buffer): unknown {
-  const text = body.toString('utf8');
+  const text = decodeUtf8(body);
   if (text.trim() === '') return {};
   let parsed: unknown;
   try {
@@ -252,6 +253,7 @@ function parseBody(body: Buffer): unknown {
   if (typeof parsed !== 'object' || parsed === null) {
     throw new SwfFault('SerializationException', 'Request body must be a JSON object');
   }
+  assertWellFormed(parsed);
   return parsed;
 }
 

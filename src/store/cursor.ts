@@ -1,9 +1,12 @@
 /** Opaque page positions: base64url JSON, so clients cannot depend on their form. */
-import { SwfFault } from '../faults.js';
+import { InvalidCursor } from './types.js';
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
+
+/** Event ids are positive 32-bit integers (the stores' event_id columns); 0 means "before the first". */
+export const isEventId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2 ** 31 - 1;
 
 export function decodeCursor<T>(token: string, isValid: (v: unknown) => v is T): T {
   try {
@@ -12,5 +15,5 @@ export function decodeCursor<T>(token: string, isValid: (v: unknown) => v is T):
   } catch {
     // fall through
   }
-  throw new SwfFault('ValidationException', 'Invalid nextPageToken');
+  throw new InvalidCursor();
 }

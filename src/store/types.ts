@@ -104,8 +104,40 @@ export interface StoreReader {
   listDeadlines(query: DeadlineQuery): Promise<DeadlineRow[]>;
 }
 
+/**
+ * How a transaction locks a registration row it reads (domains, types), so that what it
+ * checks stays true until it commits, on every node: 'update' for a read-modify-write (or a
+ * check that must exclude every other one, such as the open-executions count of a start),
+ * 'share' for a check that may run beside others of its kind but not beside a change.
+ * Lock order: runs first, then their domain, then types.
+ */
+export type RowLock = 'share' | 'update';
+
 export interface StoreTx extends StoreReader {
+  /**
+   * Holds, until commit, the one lock that registrations of new domains take, so that the
+   * number of domains a registration counts stays true on every node (SWF's domain quota).
+   */
+  lockDomainRegistrations(): Promise<void>;
+  /** Adds a domain; throws AlreadyExists (from the insert itself) when the name is taken. */
+  insertDomain(domain: DomainRecord): Promise<void>;
+  /** Reads a domain and locks its row until commit. */
+  lockDomain(name: string, lock: RowLock): Promise<DomainRecord | undefined>;
+  /** Writes a domain, replacing the one of that name (read it with lockDomain 'update' first). */
   putDomain(domain: DomainRecord): Promise<void>;
+  /**
+   * For a start that opens one run: reads the domain, locked against a deprecation until
+   * commit, and tells whether one more open run fits under `limit` — an answer that stays
+   * true until commit on every node. Undefined when there is no such domain. (A transaction
+   * that may open several runs, such as a decision starting children, locks the domain
+   * 'update' and counts itself.)
+   */
+  admitRun(domain: string, limit: number): Promise<{ domain: DomainRecord; fits: boolean } | undefined>;
+  /** Adds a type; throws AlreadyExists when that name and version are taken in the domain. */
+  insertType(type: TypeRecord): Promise<void>;
+  /** Reads a type and locks its row until commit. */
+  lockType(domain: string, kind: TypeKind, name: string, version: string, lock: RowLock): Promise<TypeRecord | undefined>;
+  /** Writes a type, replacing the one of that key (read it with lockType 'update' first). */
   putType(type: TypeRecord): Promise<void>;
   deleteType(domain: string, kind: TypeKind, name: string, version: string): Promise<void>;
   /** Inserts a run; fails with a unique violation if the workflowId is open in the domain. */
@@ -123,6 +155,8 @@ export interface StoreTx extends StoreReader {
   disarmTimersOfRun(runId: string): Promise<void>;
   /** Deadlines due at `now`, earliest first (ties in arming order); claimed so no other node fires them too. */
   takeDueTimers(now: number, limit: number): Promise<TimerRow[]>;
+  /** Takes the one deadline of `key` if it is still due at `dueAt` (not re-armed since). */
+  takeTimer(key: TimerKey, dueAt: number): Promise<TimerRow | undefined>;
 }
 
 export interface Store extends StoreReader {
@@ -157,6 +191,43 @@ export interface TaskListKey {
    * dispatcher then wakes that many waiting pollers, not all. Absent: wake every poller.
    */
   tasks?: number;
+}
+
+// Store errors: raised by the back ends, mapped to SWF faults in api/ (api/store-errors.ts).
+
+/** Thrown by insertDomain and insertType when the key is already registered. */
+export class AlreadyExists extends Error {
+  constructor(readonly resource: { kind: 'domain'; name: string } | { kind: TypeKind; domain: string; name: string; version: string }) {
+    super(resource.kind === 'domain' ? `domain ${resource.name} already exists` : `${resource.kind} type ${resource.name}/${resource.version} already exists in ${resource.domain}`);
+  }
+}
+
+/** A page token (cursor) the store cannot read, or one made for another query. */
+export class InvalidCursor extends Error {
+  constructor(readonly reason?: string) {
+    super(reason === undefined ? 'invalid cursor' : `invalid cursor: ${reason}`);
+  }
+}
+
+/**
+ * The store could not be reached or could not finish for reasons that pass (a lost
+ * connection, a database restarting, conflicts that outlasted the retries): the same work
+ * may succeed later. Anything else a transaction throws is taken to fail again.
+ */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** SQLite result codes of a busy, locked, full or failing disk: conditions that pass. */
+const SQLITE_TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|PROTOCOL)/;
+
+/** Whether `err` is a failure of the store that may pass (StoreUnavailable, or SQLite's transient codes). */
+export function isTransientStoreError(err: unknown): boolean {
+  if (err instanceof StoreUnavailable) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SQLITE_TRANSIENT.test(code);
 }
 
 /** Thrown by insertExecution when the workflowId is already open in the domain. */

@@ -16,9 +16,8 @@
  * range and a row-value range together.)
  */
 import type { ExecutionState } from '../engine/index.js';
-import type { ExecutionPage, ExecutionQuery } from './types.js';
+import { InvalidCursor, type ExecutionPage, type ExecutionQuery } from './types.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { SwfFault } from '../faults.js';
 
 export interface BuiltQuery {
   sql: string;
@@ -56,7 +55,7 @@ function positionOf(query: ExecutionQuery): Position | undefined {
   if (query.cursor === undefined) return undefined;
   const position = decodeCursor(query.cursor, isPosition);
   if (position.by !== sortKeyOf(query) || position.reverse !== query.reverse) {
-    throw new SwfFault('ValidationException', 'Invalid nextPageToken: it belongs to a query with another order');
+    throw new InvalidCursor('it belongs to a query with another order');
   }
   return position;
 }

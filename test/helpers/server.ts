@@ -1,16 +1,37 @@
 /**
  * Starts the real `openswf serve` process for integration tests and hands out SDK clients
  * pointed at it. Nothing is mocked: the tests talk HTTP to the same binary users run.
+ *
+ * The back end comes from OPENSWF_TEST_BACKEND: `sqlite` (default) keeps the data in the
+ * server's --data folder; `postgres` gives every server a fresh database of its own (see
+ * pg-database.ts), dropped on dispose, reused by a restart. scripts/run-tests.mjs runs the
+ * integration files once per back end, so every file tests both.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { SWFClient } from '@aws-sdk/client-swf';
+import { createTestDatabase, withClient, type TestDatabase } from './pg-database.js';
 import { signedFetch } from '../../src/auth/signed-fetch.js';
 
 const CLI = resolve(fileURLToPath(import.meta.url), '../../../src/cli/main.js');
+
+export type TestBackend = 'sqlite' | 'postgres';
+
+/** The back end the integration tests run on (OPENSWF_TEST_BACKEND). */
+export const TEST_BACKEND: TestBackend = backendOf(process.env.OPENSWF_TEST_BACKEND);
+
+function backendOf(value: string | undefined): TestBackend {
+  if (value === undefined || value === '' || value === 'sqlite') return 'sqlite';
+  if (value === 'postgres') return 'postgres';
+  throw new Error(`OPENSWF_TEST_BACKEND must be sqlite or postgres, not ${value}`);
+}
+
+/** A row the store holds, as the driver returns it. */
+export type StoredRow = Record<string, unknown>;
 
 export interface ServerOptions {
   clock?: 'real' | 'virtual';
@@ -21,6 +42,13 @@ export interface ServerOptions {
   /** Extra command-line flags for `openswf serve`. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * postgres back end: the database to use (a restart passes its predecessor's); default a
+   * fresh one. Ignored when `args` name a --database-url of their own.
+   */
+  database?: TestDatabase;
+  /** The back end for this server, whatever OPENSWF_TEST_BACKEND says (for tests of one back end's own behaviour). */
+  backend?: TestBackend;
   /** Flags for node itself, before the script (benchmarks: `--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
   /**
@@ -53,9 +81,34 @@ export class TestServer {
     private readonly child: ChildProcess,
     private readonly options: ServerOptions,
     private output: string[],
+    /** The database of this server (postgres back end), dropped on dispose unless a restart took it over. */
+    private database: TestDatabase | undefined,
   ) {}
 
+  /** The PostgreSQL database this server uses, if it uses one. */
+  get databaseUrl(): string | undefined {
+    return this.database?.url ?? this.databaseUrlArg();
+  }
+
+  /** Which back end this server keeps its data in. */
+  get backend(): TestBackend {
+    return this.database !== undefined || this.options.args?.includes('--database-url') ? 'postgres' : 'sqlite';
+  }
+
   static async start(options: ServerOptions = {}): Promise<TestServer> {
+    const ownUrl = options.args?.includes('--database-url') === true;
+    const backend = options.backend ?? TEST_BACKEND;
+    const database = ownUrl ? undefined : (options.database ?? (backend === 'postgres' ? await createTestDatabase() : undefined));
+    try {
+      return await TestServer.spawn(options, database);
+    } catch (err) {
+      // A server that did not start leaves no database behind (a restart's stays with its owner).
+      if (database !== undefined && options.database === undefined) await database.drop();
+      throw err;
+    }
+  }
+
+  private static async spawn(options: ServerOptions, database: TestDatabase | undefined): Promise<TestServer> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'openswf-test-'));
     const authArgs: string[] = [];
     if (options.auth) {
@@ -76,6 +129,7 @@ export class TestServer {
       options.clock ?? 'real',
       '--poll-timeout-ms',
       String(options.pollTimeoutMs ?? 500),
+      ...(database !== undefined ? ['--database-url', database.url] : []),
       ...authArgs,
       ...(options.args ?? []),
     ];
@@ -99,7 +153,7 @@ export class TestServer {
         reject(new Error(`server exited with ${code}:\n${output.join('')}`));
       });
     });
-    return new TestServer(url, dataDir, child, options, output);
+    return new TestServer(url, dataDir, child, options, output, database);
   }
 
   /**
@@ -154,15 +208,48 @@ export class TestServer {
     await this.signal('SIGKILL');
   }
 
-  /** Starts a new server process on the same data folder and options. */
-  restart(extra: Partial<ServerOptions> = {}): Promise<TestServer> {
-    return TestServer.start({ ...this.options, ...extra, dataDir: this.dataDir });
+  /**
+   * Starts a new server process on the same data (folder, or database) and options. The new
+   * server owns the data from then on: disposing of it removes them.
+   */
+  async restart(extra: Partial<ServerOptions> = {}): Promise<TestServer> {
+    const next = await TestServer.start({ ...this.options, ...extra, dataDir: this.dataDir, ...(this.database ? { database: this.database } : {}) });
+    this.database = undefined;
+    return next;
   }
 
-  /** Stops the server and removes its data folder. */
+  /** Stops the server and removes its data folder (and its database). */
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
+    await this.database?.drop();
+    this.database = undefined;
+  }
+
+  /**
+   * Reads the store's tables directly (for checks the API cannot make, such as what the
+   * due-table still holds). `sql` is written with `?` markers and the tables of
+   * migrations/<dialect>/; it runs on whichever back end this server uses.
+   */
+  async storeRows(sql: string, params: readonly (string | number)[] = []): Promise<StoredRow[]> {
+    const url = this.databaseUrl;
+    if (url === undefined) {
+      const db = new Database(join(this.dataDir, 'openswf.sqlite'), { fileMustExist: true, readonly: true });
+      try {
+        return db.prepare(sql).all(...params) as StoredRow[];
+      } finally {
+        db.close();
+      }
+    }
+    let n = 0;
+    const text = sql.replace(/\?/g, () => `$${++n}`);
+    return withClient(url, async (c) => (await c.query<StoredRow>(text, [...params])).rows);
+  }
+
+  private databaseUrlArg(): string | undefined {
+    const args = this.options.args ?? [];
+    const i = args.indexOf('--database-url');
+    return i >= 0 ? args[i + 1] : undefined;
   }
 
   /** The server's clock, in epoch seconds (virtual or real). */

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordActivityTaskHeartbeatCommand, type HistoryEvent, type SWFClient } from '@aws-sdk/client-swf';
+import type { TestServer } from '../helpers/server.js';
 import { restartableServer } from '../helpers/setup.js';
 import { history, registerFixture, type Fixture } from '../helpers/swf.js';
 import { decide, scheduleActivity, startTimer, takeActivityTask, takeDecisionTask, type Run } from '../helpers/workflow.js';
@@ -19,6 +20,8 @@ interface Expected {
   run: Run;
   /** The event the deadline adds. */
   eventType: string;
+  /** The kind of its row in the store's due-table. */
+  kind: string;
   /** When it fell due (epoch ms): the arming event's time plus the timeout. */
   dueAt: number;
 }
@@ -40,6 +43,15 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what:
   }
 }
 
+/**
+ * The rows of the due-table that are still there for these deadlines. The engine ignores a
+ * stale deadline when it fires, so only the table itself shows that a fired one was deleted.
+ */
+async function stillDue(server: TestServer, deadlines: readonly { run: Run; kind: string }[]): Promise<string[]> {
+  const rows = await server.storeRows(`SELECT run_id, kind FROM timers WHERE run_id IN (${deadlines.map(() => '?').join(', ')})`, deadlines.map((d) => d.run.runId));
+  return deadlines.filter((d) => rows.some((r) => r.run_id === d.run.runId && r.kind === d.kind)).map((d) => `${d.run.workflowId}/${d.kind}`);
+}
+
 const eventsOf = (events: readonly HistoryEvent[], type: string) => events.filter((e) => e.eventType === type);
 
 test('deadlines that fell due while the server was down fire once at restart, in due order, stamped when fired', async (t) => {
@@ -51,23 +63,23 @@ test('deadlines that fell due while the server was down fire once at restart, in
 
   const timer = await startTimedRun(swf, f, 'timer');
   await decide(swf, f, timer, [startTimer('t', s)]);
-  expected.push({ name: 'timer', run: timer, eventType: 'TimerFired', dueAt: await dueAfter(swf, f, timer, 'TimerStarted', SHORT) });
+  expected.push({ name: 'timer', run: timer, eventType: 'TimerFired', kind: 'timer', dueAt: await dueAfter(swf, f, timer, 'TimerStarted', SHORT) });
 
   const silent = await startTimedRun(swf, f, 'silent');
   await decide(swf, f, silent, [scheduleActivity(f, 'h', { scheduleToStartTimeout: 'NONE', scheduleToCloseTimeout: 'NONE', startToCloseTimeout: 'NONE', heartbeatTimeout: s })]);
   const work = await takeActivityTask(swf, f, 'h');
   await swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: work.taskToken, details: 'last words' }));
   const lastBeat = Date.now();
-  expected.push({ name: 'heartbeat', run: silent, eventType: 'ActivityTaskTimedOut', dueAt: lastBeat + SHORT * 1000 });
+  expected.push({ name: 'heartbeat', run: silent, eventType: 'ActivityTaskTimedOut', kind: 'activityHeartbeat', dueAt: lastBeat + SHORT * 1000 });
 
   // Queued after the heartbeat activity was taken, so no worker takes this one.
   const queued = await startTimedRun(swf, f, 'queued');
   await decide(swf, f, queued, [scheduleActivity(f, 'q', { scheduleToStartTimeout: s, scheduleToCloseTimeout: 'NONE', startToCloseTimeout: 'NONE', heartbeatTimeout: 'NONE' })]);
-  expected.push({ name: 'schedule-to-start', run: queued, eventType: 'ActivityTaskTimedOut', dueAt: await dueAfter(swf, f, queued, 'ActivityTaskScheduled', SHORT) });
+  expected.push({ name: 'schedule-to-start', run: queued, eventType: 'ActivityTaskTimedOut', kind: 'activityScheduleToStart', dueAt: await dueAfter(swf, f, queued, 'ActivityTaskScheduled', SHORT) });
 
   const decider = await startTimedRun(swf, f, 'decider', { taskStartToCloseTimeout: s });
   await takeDecisionTask(swf, f, decider);
-  expected.push({ name: 'decision', run: decider, eventType: 'DecisionTaskTimedOut', dueAt: await dueAfter(swf, f, decider, 'DecisionTaskStarted', SHORT) });
+  expected.push({ name: 'decision', run: decider, eventType: 'DecisionTaskTimedOut', kind: 'decisionStartToClose', dueAt: await dueAfter(swf, f, decider, 'DecisionTaskStarted', SHORT) });
 
   // Not due until well after the restart: it must fire on time, not at start-up.
   const later = await startTimedRun(swf, f, 'later');
@@ -76,7 +88,7 @@ test('deadlines that fell due while the server was down fire once at restart, in
 
   // Last, so that its first decision task stays on the list untaken.
   const workflow = await startTimedRun(swf, f, 'workflow', { executionStartToCloseTimeout: s });
-  expected.push({ name: 'workflow', run: workflow, eventType: 'WorkflowExecutionTimedOut', dueAt: await dueAfter(swf, f, workflow, 'WorkflowExecutionStarted', SHORT) });
+  expected.push({ name: 'workflow', run: workflow, eventType: 'WorkflowExecutionTimedOut', kind: 'workflowStartToClose', dueAt: await dueAfter(swf, f, workflow, 'WorkflowExecutionStarted', SHORT) });
 
   for (const e of expected) assert.equal(eventsOf(await history(swf, f.domain, e.run), e.eventType).length, 0, `${e.name} not yet fired`);
   await node.server.stop();
@@ -119,6 +131,10 @@ test('deadlines that fell due while the server was down fire once at restart, in
   const lateness = timeOf(laterFired) - laterDue;
   assert.ok(lateness >= 0 && lateness < 1_000, `the later timer fired ${lateness} ms after its due time`);
 
+  // Each fired deadline left the due-table with its commit.
+  const firedDeadlines = [...expected, { run: later, kind: 'timer' }];
+  assert.deepEqual(await stillDue(node.server, firedDeadlines), []);
+
   // kill -9 and start again: nothing fires a second time.
   const counts = await Promise.all([...expected.map((e) => e.run), later].map(async (r) => (await history(swf, f.domain, r)).length));
   await node.server.kill9();
@@ -126,4 +142,5 @@ test('deadlines that fell due while the server was down fire once at restart, in
   await new Promise((r) => setTimeout(r, 500));
   const again = await Promise.all([...expected.map((e) => e.run), later].map(async (r) => (await history(swf, f.domain, r)).length));
   assert.deepEqual(again, counts);
+  assert.deepEqual(await stillDue(node.server, firedDeadlines), []);
 });

@@ -6,8 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import {
   CountClosedWorkflowExecutionsCommand,
   DescribeWorkflowExecutionCommand,
@@ -17,6 +15,7 @@ import {
   TerminateWorkflowExecutionCommand,
   type SWFClient,
 } from '@aws-sdk/client-swf';
+import type { TestServer } from '../helpers/server.js';
 import { restartableServer, serverForTest } from '../helpers/setup.js';
 import { expectFault, registerFixture, type Fixture } from '../helpers/swf.js';
 import { decide, ever, startOn, type Run } from '../helpers/workflow.js';
@@ -40,16 +39,12 @@ async function assertForgotten(swf: SWFClient, f: Fixture, run: Run): Promise<vo
   }
 }
 
-/** Rows the store still holds for these runs, table by table (read straight from the SQLite file). */
-function storedRows(dataDir: string, runIds: readonly string[]): Record<string, number> {
-  const db = new Database(join(dataDir, 'openswf.sqlite'), { fileMustExist: true });
-  try {
-    const marks = runIds.map(() => '?').join(', ');
-    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE run_id IN (${marks})`).get(...runIds) as { n: number }).n;
-    return Object.fromEntries(['executions', 'events', 'execution_tags', 'tasks', 'timers'].map((t) => [t, count(t)]));
-  } finally {
-    db.close();
-  }
+/** Rows the store still holds for these runs, table by table (read straight from the store's tables). */
+async function storedRows(server: TestServer, runIds: readonly string[]): Promise<Record<string, number>> {
+  const marks = runIds.map(() => '?').join(', ');
+  const count = async (table: string) => Number((await server.storeRows(`SELECT count(*) AS n FROM ${table} WHERE run_id IN (${marks})`, runIds))[0]?.n);
+  const tables = ['executions', 'events', 'execution_tags', 'tasks', 'timers'];
+  return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)));
 }
 
 const nothingStored = { executions: 0, events: 0, execution_tags: 0, tasks: 0, timers: 0 };
@@ -79,7 +74,7 @@ test('a closed run stays for the retention period after it closed, then goes wit
   await server.advance(1);
   assert.deepEqual(await closedIds(swf, f), ['chain', 'later']);
   await assertForgotten(swf, f, done);
-  assert.deepEqual(storedRows(server.dataDir, [done.runId]), nothingStored);
+  assert.deepEqual(await storedRows(server, [done.runId]), nothingStored);
 
   await server.advance(DAY + 1);
   assert.deepEqual(await closedIds(swf, f), []);
@@ -87,7 +82,7 @@ test('a closed run stays for the retention period after it closed, then goes wit
   assert.equal(count, 0);
   await assertForgotten(swf, f, later);
   await assertForgotten(swf, f, chain);
-  assert.deepEqual(storedRows(server.dataDir, [later.runId, chain.runId]), nothingStored);
+  assert.deepEqual(await storedRows(server, [later.runId, chain.runId]), nothingStored);
   // The run that continued `chain` is open: retention does not touch it.
   assert.deepEqual(await openIds(swf, f), ['chain']);
 });
@@ -102,7 +97,7 @@ for (const retentionDays of ['0', 'NONE']) {
     await server.advance(0);
     assert.deepEqual(await closedIds(swf, f), []);
     await assertForgotten(swf, f, run);
-    assert.deepEqual(storedRows(server.dataDir, [run.runId]), nothingStored);
+    assert.deepEqual(await storedRows(server, [run.runId]), nothingStored);
   });
 }
 
@@ -116,5 +111,5 @@ test('a retention deadline survives a restart', async (t) => {
   assert.deepEqual(await closedIds(swf, f), ['durable']);
   await node.server.advance(DAY);
   assert.deepEqual(await closedIds(swf, f), []);
-  assert.deepEqual(storedRows(node.server.dataDir, [run.runId]), nothingStored);
+  assert.deepEqual(await storedRows(node.server, [run.runId]), nothingStored);
 });

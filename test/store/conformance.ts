@@ -10,6 +10,7 @@ import type { TaskSpec, TimerKey } from '../../src/engine/index.js';
 import type { HistoryEvent } from '../../src/model/shapes.js';
 import { DuplicateOpenExecution, type DomainRecord, type Store, type TaskListKey, type TypeRecord } from '../../src/store/types.js';
 import { runVisibilityConformance } from './conformance-visibility.js';
+import { runConcurrencyConformance, runTakeTimerConformance } from './conformance-concurrency.js';
 import { close, makeRun } from './fixtures.js';
 
 /** Opens a store on an empty database; the case closes it. */
@@ -352,6 +353,8 @@ export function runStoreConformance(name: string, makeStore: StoreFactory): void
     });
 
     runVisibilityConformance(open);
+    runConcurrencyConformance(open);
+    runTakeTimerConformance(open);
   });
 }
 

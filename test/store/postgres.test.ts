@@ -187,6 +187,74 @@ await ifPostgres(() => {
       assert.equal((await found)?.runId, 'new');
     });
 
+    // Every change takes a run before its tasks and deadlines. A claim (or a timer take) that
+    // locked the task (deadline) first and its run second would deadlock with a change of the
+    // run that removes that task (disarms that deadline): PostgreSQL would abort one after its
+    // deadlock_timeout and the store would run it again.
+    for (const what of ['task', 'deadline'] as const) {
+      it(`takes a ${what} in the same lock order as a change of its run: no deadlock, no retry`, async (t) => {
+        const [a, b] = await nodes(t, 2);
+        assert.ok(a && b);
+        await a.transaction(async (tx) => {
+          await tx.insertExecution(makeRun({ runId: 'r1', workflowId: 'w1' }).state);
+          await tx.enqueueTask({ token: 't1', kind: 'activity', domain: 'd', taskList: 'tl', priority: 0, runId: 'r1', scheduledEventId: 5 });
+          await tx.armTimer({ runId: 'r1', kind: 'timer', ref: '1' }, 100);
+        });
+        let attempts = 0;
+        const gate = deferred();
+        const locked = deferred();
+        const change = b.transaction(async (tx) => {
+          attempts++;
+          assert.ok(await tx.getExecution('r1'));
+          locked.resolve();
+          await gate.promise;
+          if (what === 'task') await tx.removeTask('t1');
+          else await tx.disarmTimer({ runId: 'r1', kind: 'timer', ref: '1' });
+        });
+        await locked.promise;
+        const take = a.transaction(async (tx) => {
+          attempts++;
+          const runId = what === 'task' ? (await tx.claimTask('d', 'activity', 'tl'))?.runId : (await tx.takeDueTimers(1000, 10))[0]?.key.runId;
+          if (runId !== undefined) await tx.getExecution(runId); // as a poll or a firing goes on
+          return runId;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        gate.resolve();
+        const [, taken] = await Promise.all([change, take]);
+        assert.equal(attempts, 2, 'a transaction was retried: the two deadlocked');
+        assert.equal(taken, undefined, `the ${what} the change removed was taken anyway`);
+      });
+    }
+
+    it('admits runs under the open limit exactly across nodes, on the shared path and near the limit', async (t) => {
+      const stores = await nodes(t, 3);
+      const [a] = stores;
+      assert.ok(a);
+      await a.transaction((tx) => tx.insertDomain({ name: 'd', status: 'REGISTERED', retentionDays: '1', createdAt: 1, tags: [] }));
+      // With max_connections (100 by default) below the limit, the first starts take the shared
+      // path; the last ones, near the limit, the exclusive one.
+      const limit = 120;
+      let next = 0;
+      const starter = async (store: PostgresStore): Promise<number> => {
+        let admitted = 0;
+        while (next < limit + 20) {
+          const i = next++;
+          const ok = await store.transaction(async (tx) => {
+            const r = await tx.admitRun('d', limit);
+            if (!r?.fits) return false;
+            await tx.insertExecution(makeRun({ runId: `r${i}`, workflowId: `w${i}` }).state);
+            return true;
+          });
+          if (ok) admitted++;
+        }
+        return admitted;
+      };
+      const admitted = (await Promise.all(stores.flatMap((s) => Array.from({ length: 8 }, () => starter(s))))).reduce((x, y) => x + y, 0);
+      assert.equal(admitted, limit);
+      assert.equal(await a.countOpenExecutions('d'), limit);
+      assert.equal(await a.transaction((tx) => tx.admitRun('nowhere', limit)), undefined);
+    });
+
     it('retries a transaction that lost a deadlock, so both sides complete', async (t) => {
       const [a, b] = await nodes(t, 2);
       assert.ok(a && b);

@@ -98,7 +98,7 @@ test('enums list the allowed values', () => {
   );
 });
 
-test('integer ranges, and fractional integers truncated as Coral does', () => {
+test('integer ranges; a fraction or a number beyond int is no Integer', () => {
   const list = { registrationStatus: 'REGISTERED' };
   assert.equal(
     validation('ListDomains', { ...list, maximumPageSize: 1001 }),
@@ -106,9 +106,27 @@ test('integer ranges, and fractional integers truncated as Coral does', () => {
       'Member must have value less than or equal to 1000',
   );
   assert.match(validation('ListDomains', { ...list, maximumPageSize: -1 }), /Member must have value greater than or equal to 0$/);
-  const input: Record<string, unknown> = { ...list, maximumPageSize: 10.7 };
+  for (const maximumPageSize of [10.7, 1.5, 2 ** 31, 1e20]) {
+    assert.throws(
+      () => validateInput('ListDomains', { ...list, maximumPageSize }),
+      (err: unknown) => err instanceof SwfFault && err.code === 'SerializationException' && err.message === 'NUMBER_VALUE can not be converted to an Integer',
+      String(maximumPageSize),
+    );
+  }
+  const input: Record<string, unknown> = { ...list, maximumPageSize: 10 };
   validateInput('ListDomains', input);
   assert.equal(input.maximumPageSize, 10);
+});
+
+test('a timestamp beyond what a date can hold is refused', () => {
+  const filter = (oldestDate: number) => ({ domain: 'd', startTimeFilter: { oldestDate } });
+  assert.equal(
+    validation('ListOpenWorkflowExecutions', filter(1e20)),
+    "1 validation error detected: Value '100000000000000000000' at 'startTimeFilter.oldestDate' failed to satisfy constraint: " +
+      'Member must be a time within 8640000000000 seconds of the epoch',
+  );
+  validateInput('ListOpenWorkflowExecutions', filter(8.64e12));
+  validateInput('ListOpenWorkflowExecutions', filter(-1.5));
 });
 
 test('list lengths print the list', () => {
@@ -307,3 +325,19 @@ test('the rule tables name real shapes and members', () => {
 function isShape(name: string): name is keyof typeof shapes {
   return Object.hasOwn(shapes, name);
 }
+
+test('the decision kinds whose attributes are required come from the model', async () => {
+  const { ATTRIBUTES_REQUIRED } = await import('../../src/api/respond-decision-task-completed.js');
+  // Those whose attributes structure has required members; the close decisions' have none.
+  assert.deepEqual([...ATTRIBUTES_REQUIRED].sort(), [
+    'CancelTimer',
+    'RecordMarker',
+    'RequestCancelActivityTask',
+    'RequestCancelExternalWorkflowExecution',
+    'ScheduleActivityTask',
+    'ScheduleLambdaFunction',
+    'SignalExternalWorkflowExecution',
+    'StartChildWorkflowExecution',
+    'StartTimer',
+  ]);
+});

@@ -7,15 +7,21 @@
  * computes from the state always starts from the latest committed one (READ COMMITTED
  * re-reads a row once its lock is granted). Two transactions that lock runs in opposite order
  * deadlock; PostgreSQL aborts one and the store retries it whole.
+ *
+ * Lock order, the same in every transaction: runs, then their tasks and deadlines; then
+ * domains; then types. Registration rows are locked only where a handler asks (lockDomain,
+ * lockType); an insert of a taken key fails in the insert (AlreadyExists).
  */
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { HistoryEvent } from '../../model/shapes.js';
 import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../../engine/index.js';
 import {
+  AlreadyExists,
   DuplicateOpenExecution,
   type DeadlineQuery,
   type DeadlineRow,
   type DomainRecord,
+  type RowLock,
   type ExecutionPage,
   type StoreTx,
   type TaskRow,
@@ -24,6 +30,7 @@ import {
   type TypeRecord,
 } from '../types.js';
 import type { TxChanges } from './notifications.js';
+import { decodeRow, encodeParam } from './text.js';
 import { buildCountQuery, buildListQuery, pageOf } from './visibility-sql.js';
 import { deadlinesQuery, toDeadline, toDomain, toState, toTask, toType, type Row } from '../rows.js';
 
@@ -48,8 +55,15 @@ export class PgOperations implements StoreTx {
     private readonly tx?: TxContext,
   ) {}
 
+  /** Every statement goes through here, so no string escapes the text encoding (text.ts). */
+  private async exec(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    const result = await this.db.query<Row>(sql, params.map(encodeParam));
+    for (const row of result.rows) decodeRow(row);
+    return result;
+  }
+
   private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.db.query<Row>(sql, params)).rows;
+    return (await this.exec(sql, params)).rows;
   }
 
   private async first(sql: string, params: unknown[] = []): Promise<Row | undefined> {
@@ -144,8 +158,79 @@ export class PgOperations implements StoreTx {
     return ((await this.first('SELECT min(due_at) AS d FROM timers'))?.d as number | null | undefined) ?? undefined;
   }
 
+  async insertDomain(d: DomainRecord) {
+    try {
+      await this.exec(
+        'INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES ($1, $2, $3, $4, $5, $6)',
+        [d.name, d.status, d.description ?? null, d.retentionDays, d.createdAt, JSON.stringify(d.tags)],
+      );
+    } catch (err) {
+      // The violation aborts the transaction, which the caller ends with the fault anyway.
+      if (isUniqueViolation(err)) throw new AlreadyExists({ kind: 'domain', name: d.name });
+      throw err;
+    }
+  }
+
+  async lockDomainRegistrations() {
+    // No row stands for "the set of domains": a transaction-scoped advisory lock does.
+    await this.exec('SELECT pg_advisory_xact_lock($1)', [DOMAIN_REGISTRATIONS_LOCK]);
+  }
+
+  async lockDomain(name: string, lock: RowLock) {
+    const r = await this.first(`SELECT * FROM domains WHERE name = $1${lockClause(lock)}`, [name]);
+    return r ? toDomain(r) : undefined;
+  }
+
+  /**
+   * Exact, and concurrent for starts far from the limit. The fast path holds the domain's row
+   * FOR SHARE, so starts run side by side: while it is held, only other FOR SHARE holders
+   * can open runs, each at most one, and no more of them can run at once than PostgreSQL has
+   * connections. So a count under the share lock that is below the limit by more than
+   * max_connections stays below it until commit. Nearer the limit, the row is taken FOR
+   * UPDATE instead: that waits for every share holder and keeps new ones out, so the count
+   * it reads is exact. (Rolling back to the savepoint drops the share lock first, since a
+   * share lock upgraded in place deadlocks with another doing the same.)
+   */
+  async admitRun(name: string, limit: number) {
+    const open = 'SELECT count(*) AS n, current_setting($2)::int AS max FROM executions WHERE domain = $1 AND close_status IS NULL';
+    await this.exec('SAVEPOINT admit_run');
+    const shared = await this.lockDomain(name, 'share');
+    if (!shared) {
+      await this.exec('RELEASE SAVEPOINT admit_run');
+      return undefined;
+    }
+    const counted = await this.first(open, [name, 'max_connections']);
+    if ((counted?.n as number) + (counted?.max as number) < limit) {
+      await this.exec('RELEASE SAVEPOINT admit_run');
+      return { domain: shared, fits: true };
+    }
+    await this.exec('ROLLBACK TO SAVEPOINT admit_run');
+    await this.exec('RELEASE SAVEPOINT admit_run');
+    const domain = await this.lockDomain(name, 'update');
+    if (!domain) return undefined;
+    return { domain, fits: (await this.countOpenExecutions(name)) < limit };
+  }
+
+  async insertType(t: TypeRecord) {
+    try {
+      await this.exec(
+        `INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [t.domain, t.kind, t.name, t.version, t.status, t.description ?? null, t.creationDate, t.deprecationDate ?? null, JSON.stringify(t.configuration)],
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AlreadyExists({ kind: t.kind, domain: t.domain, name: t.name, version: t.version });
+      throw err;
+    }
+  }
+
+  async lockType(domain: string, kind: TypeKind, name: string, version: string, lock: RowLock) {
+    const r = await this.first(`SELECT * FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4${lockClause(lock)}`, [domain, kind, name, version]);
+    return r ? toType(r) : undefined;
+  }
+
   async putDomain(d: DomainRecord) {
-    await this.db.query(
+    await this.exec(
       `INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (name) DO UPDATE SET status = excluded.status, description = excluded.description,
          retention_days = excluded.retention_days, tags = excluded.tags`,
@@ -154,7 +239,7 @@ export class PgOperations implements StoreTx {
   }
 
   async putType(t: TypeRecord) {
-    await this.db.query(
+    await this.exec(
       `INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (domain, kind, name, version) DO UPDATE SET status = excluded.status,
@@ -164,13 +249,13 @@ export class PgOperations implements StoreTx {
   }
 
   async deleteType(domain: string, kind: TypeKind, name: string, version: string) {
-    await this.db.query('DELETE FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4', [domain, kind, name, version]);
+    await this.exec('DELETE FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4', [domain, kind, name, version]);
   }
 
   async insertExecution(s: ExecutionState) {
     // DO NOTHING instead of a unique violation: the violation would abort the whole
     // transaction, while the caller may want to carry on (as it can on SQLite).
-    const inserted = await this.db.query(
+    const inserted = await this.exec(
       `INSERT INTO executions (run_id, domain, workflow_id, type_name, type_version, start_ts, close_ts, close_status, state)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (domain, workflow_id) WHERE close_status IS NULL DO NOTHING`,
@@ -179,7 +264,7 @@ export class PgOperations implements StoreTx {
     if (inserted.rowCount === 0) throw new DuplicateOpenExecution(s.domain, s.workflowId);
     const tags = [...new Set(s.tagList)];
     if (tags.length > 0) {
-      await this.db.query(
+      await this.exec(
         'INSERT INTO execution_tags (run_id, domain, tag, start_ts, close_ts) SELECT $1, $2, tag, $4, $5 FROM unnest($3::text[]) AS tag',
         [s.runId, s.domain, tags, s.startTimestamp, s.closeTimestamp ?? null],
       );
@@ -189,11 +274,11 @@ export class PgOperations implements StoreTx {
   async updateExecution(s: ExecutionState) {
     // An open run's close columns are NULL and stay so.
     if (s.closeStatus === undefined) {
-      await this.db.query('UPDATE executions SET state = $1 WHERE run_id = $2', [JSON.stringify(s), s.runId]);
+      await this.exec('UPDATE executions SET state = $1 WHERE run_id = $2', [JSON.stringify(s), s.runId]);
       return;
     }
     // The tag rows carry the close time too, so tag queries need not visit executions.
-    await this.db.query(
+    await this.exec(
       `WITH closed_tags AS (UPDATE execution_tags SET close_ts = $1 WHERE run_id = $4 AND close_ts IS NULL)
        UPDATE executions SET close_ts = $1, close_status = $2, state = $3 WHERE run_id = $4`,
       [s.closeTimestamp ?? null, s.closeStatus, JSON.stringify(s), s.runId],
@@ -201,7 +286,7 @@ export class PgOperations implements StoreTx {
   }
 
   async deleteExecution(runId: string) {
-    await this.db.query(
+    await this.exec(
       `WITH gone_events AS (DELETE FROM events WHERE run_id = $1),
             gone_tags AS (DELETE FROM execution_tags WHERE run_id = $1),
             gone_tasks AS (DELETE FROM tasks WHERE run_id = $1),
@@ -213,41 +298,49 @@ export class PgOperations implements StoreTx {
 
   async appendEvents(runId: string, events: readonly HistoryEvent[]) {
     if (events.length === 0) return;
-    await this.db.query('INSERT INTO events (run_id, event_id, event) SELECT $1, id, body FROM unnest($2::integer[], $3::text[]) AS e(id, body)', [
+    await this.exec('INSERT INTO events (run_id, event_id, event) SELECT $1, id, body FROM unnest($2::integer[], $3::text[]) AS e(id, body)', [
       runId, events.map((e) => e.eventId), events.map((e) => JSON.stringify(e)),
     ]);
   }
 
   async enqueueTask(task: TaskSpec) {
-    await this.db.query('INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    await this.exec('INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       task.token, task.kind, task.domain, task.taskList, task.priority, task.runId, task.scheduledEventId,
     ]);
     this.tx?.changes.taskAdded({ domain: task.domain, kind: task.kind, taskList: task.taskList });
   }
 
   async claimTask(domain: string, kind: TaskKind, taskList: string) {
-    // SKIP LOCKED: a task another poller is claiming right now is passed over, not waited for,
-    // so concurrent pollers (of any node) each get a different task or none.
-    const r = await this.first(
-      `UPDATE tasks SET started = true WHERE seq = (
-         SELECT seq FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started
-         ORDER BY priority DESC, seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      [domain, kind, taskList],
-    );
-    return r ? toTask(r) : undefined;
+    // Lock order: the run, then its tasks (as every other change takes them). So the
+    // candidates are read without a lock, the run of each is locked (waiting, if a change to
+    // it is being committed), and only then is the task taken, if still unstarted: a poller
+    // that lost it to another goes on to the next candidate.
+    for (;;) {
+      const candidates = await this.rows(
+        `SELECT seq, run_id FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started
+         ORDER BY priority DESC, seq LIMIT ${CLAIM_CANDIDATES}`,
+        [domain, kind, taskList],
+      );
+      if (candidates.length === 0) return undefined;
+      for (const c of candidates) {
+        await this.exec('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [c.run_id]);
+        const r = await this.first('UPDATE tasks SET started = true WHERE seq = $1 AND NOT started RETURNING *', [c.seq]);
+        if (r) return toTask(r);
+      }
+      // Every candidate went to other pollers meanwhile: look again.
+    }
   }
 
   async removeTask(token: string) {
-    await this.db.query('DELETE FROM tasks WHERE token = $1', [token]);
+    await this.exec('DELETE FROM tasks WHERE token = $1', [token]);
   }
 
   async removeTasksOfRun(runId: string) {
-    await this.db.query('DELETE FROM tasks WHERE run_id = $1', [runId]);
+    await this.exec('DELETE FROM tasks WHERE run_id = $1', [runId]);
   }
 
   async armTimer(key: TimerKey, dueAt: number) {
-    await this.db.query(
+    await this.exec(
       `INSERT INTO timers (run_id, kind, ref, due_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (run_id, kind, ref) DO UPDATE SET due_at = excluded.due_at`,
       [key.runId, key.kind, key.ref, dueAt],
@@ -256,28 +349,42 @@ export class PgOperations implements StoreTx {
   }
 
   async disarmTimer(key: TimerKey) {
-    await this.db.query('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3', [key.runId, key.kind, key.ref]);
+    await this.exec('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3', [key.runId, key.kind, key.ref]);
   }
 
   async disarmTimersOfRun(runId: string) {
-    await this.db.query("DELETE FROM timers WHERE run_id = $1 AND kind <> 'retention'", [runId]);
+    await this.exec("DELETE FROM timers WHERE run_id = $1 AND kind <> 'retention'", [runId]);
+  }
+
+  async takeTimer(key: TimerKey, dueAt: number): Promise<TimerRow | undefined> {
+    await this.exec('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [key.runId]); // the run first
+    const r = await this.first('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3 AND due_at = $4 RETURNING due_at', [key.runId, key.kind, key.ref, dueAt]);
+    return r ? { key, dueAt: r.due_at as number } : undefined;
   }
 
   async takeDueTimers(now: number, limit: number): Promise<TimerRow[]> {
-    // Claimed and deleted in one statement; SKIP LOCKED leaves the rows another node is
-    // firing to that node, so each deadline fires once across the cluster. If this
-    // transaction rolls back, its rows come back and fire later.
-    const rows = await this.rows(
-      `WITH due AS (
-         SELECT seq FROM timers WHERE due_at <= $1
-         ORDER BY due_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED
-       ), taken AS (
-         DELETE FROM timers t USING due WHERE t.seq = due.seq
-         RETURNING t.seq, t.run_id, t.kind, t.ref, t.due_at
-       )
-       SELECT * FROM taken ORDER BY due_at, seq`,
-      [now, limit],
-    );
+    // Lock order: the run, then its deadlines (as every change that arms or disarms them takes
+    // them). The due rows are read without a lock, each one's run is locked, then the row is
+    // deleted: whoever deletes it fires it, so each deadline fires once across the cluster. A
+    // row re-armed meanwhile (its due_at moved) is left alone. If this transaction rolls
+    // back, its rows come back and fire later.
+    // Three statements a batch: the runs are locked in one (in run_id order), the rows deleted in one.
+    const due = await this.rows('SELECT seq, run_id FROM timers WHERE due_at <= $1 ORDER BY due_at, seq LIMIT $2', [now, limit]);
+    if (due.length === 0) return [];
+    const runIds = [...new Set(due.map((d) => d.run_id as string))];
+    await this.exec('SELECT 1 FROM executions WHERE run_id = ANY($1::text[]) ORDER BY run_id FOR UPDATE', [runIds]);
+    const rows = await this.rows('DELETE FROM timers WHERE seq = ANY($1::bigint[]) AND due_at <= $2 RETURNING seq, run_id, kind, ref, due_at', [due.map((d) => d.seq), now]);
+    rows.sort((a, b) => (a.due_at as number) - (b.due_at as number) || (a.seq as number) - (b.seq as number));
     return rows.map((r) => ({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number }));
   }
 }
+
+/** The advisory lock key of domain registrations (any constant no other lock of ours uses). */
+const DOMAIN_REGISTRATIONS_LOCK = 0x6f737766_01;
+
+/** How many queued tasks a claim looks at per round (the first may go to another poller). */
+const CLAIM_CANDIDATES = 8;
+
+const lockClause = (lock: RowLock): string => (lock === 'update' ? ' FOR UPDATE' : ' FOR SHARE');
+
+const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === '23505';

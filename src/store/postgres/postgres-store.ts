@@ -3,9 +3,11 @@
  * can serve one database.
  *
  * - A transaction runs on one pooled connection between BEGIN and COMMIT, at READ COMMITTED.
- *   Runs are row-locked as they are loaded (see operations.ts), tasks are claimed and due
- *   deadlines taken with FOR UPDATE SKIP LOCKED, so no two nodes hand out one task or fire
- *   one deadline.
+ *   Runs are row-locked as they are loaded (see operations.ts); a claim or a timer take locks
+ *   the run before it takes the task or deadline, as every other change does, and takes it
+ *   only if still there, so no two nodes hand out one task or fire one deadline.
+ * - Failures that pass (lost connections, a restarting server, conflicts past the retries)
+ *   come out as StoreUnavailable, so callers can tell them from failures that will recur.
  * - A transaction PostgreSQL aborts for a conflict (deadlock, serialization failure), or that
  *   lost the race to open a workflowId, is retried whole: `fn` must only touch the store.
  * - Commits that add tasks or arm deadlines NOTIFY the other nodes (notifications.ts) and
@@ -14,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TaskKind } from '../../engine/index.js';
-import { DuplicateOpenExecution, type DeadlineQuery, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import { DuplicateOpenExecution, StoreUnavailable, type DeadlineQuery, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
 import { migrate } from './migrate.js';
 import { NOTIFY_SQL, TxChanges, WakeupListener, noticesOf } from './notifications.js';
 import { PgOperations } from './operations.js';
@@ -32,6 +34,21 @@ const MAX_ATTEMPTS = 10;
 
 /** PostgreSQL aborted the transaction for a conflict with another one; running it again may succeed. */
 const RETRYABLE_CODES: ReadonlySet<string> = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+/**
+ * Failures that pass: connection exceptions (class 08), insufficient resources (53), the
+ * server shutting down or starting (57P01-57P03), a lock not available (55P03), conflicts
+ * (40001, 40P01) that outlasted the retries, and the driver's own socket errors.
+ */
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (/^(08|53)/.test(code) || ['57P01', '57P02', '57P03', '55P03'].includes(code) || RETRYABLE_CODES.has(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code)) return true;
+  }
+  const message = err instanceof Error ? err.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message);
+}
 
 function isRetryable(err: unknown): boolean {
   // DuplicateOpenExecution escaping `fn`: another node opened the workflowId after `fn`
@@ -97,7 +114,12 @@ export class PostgresStore implements Store {
     await this.ready;
     for (let attempt = 1; ; attempt++) {
       const changes = new TxChanges();
-      const client = await this.pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (err) {
+        throw isTransient(err) ? new StoreUnavailable(err) : err;
+      }
       let result: T;
       try {
         await client.query('BEGIN');
@@ -111,7 +133,7 @@ export class PostgresStore implements Store {
           await pause(attempt);
           continue;
         }
-        throw err;
+        throw !(err instanceof DuplicateOpenExecution) && isTransient(err) ? new StoreUnavailable(err) : err;
       }
       client.release();
       if (changes.addedTaskLists.length > 0) this.announceTasks(changes.addedTaskLists);

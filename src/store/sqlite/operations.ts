@@ -8,7 +8,7 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { HistoryEvent } from '../../model/shapes.js';
 import type { ExecutionState, TaskSpec, TimerKey } from '../../engine/index.js';
-import { DuplicateOpenExecution, type ExecutionPage, type HistoryQuery, type StoreTx, type TaskListKey, type TimerRow } from '../types.js';
+import { AlreadyExists, DuplicateOpenExecution, type ExecutionPage, type HistoryQuery, type StoreTx, type TaskListKey, type TimerRow } from '../types.js';
 import { deadlinesQuery, toDeadline, toDomain, toState, toTask, toType, type Row } from '../rows.js';
 import { buildCountQuery, buildListQuery, pageOf, questionMark } from '../visibility-sql.js';
 
@@ -32,7 +32,7 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
     );
     return ++lastSeq;
   };
-  return {
+  const ops: StoreTx = {
     async getDomain(name) {
       const r = q('SELECT * FROM domains WHERE name = ?').get(name) as Row | undefined;
       return r ? toDomain(r) : undefined;
@@ -90,6 +90,35 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
     async listDeadlines(query) {
       const built = deadlinesQuery(query, () => '?');
       return (q(built.sql).all(...built.params) as Row[]).map(toDeadline);
+    },
+    // Calls run one at a time here, so a row read in one stays as read: locks are reads.
+    lockDomain: (name) => ops.getDomain(name),
+    lockType: (domain, kind, name, version) => ops.getType(domain, kind, name, version),
+    async lockDomainRegistrations() {},
+    async admitRun(name, limit) {
+      const domain = await ops.getDomain(name);
+      return domain ? { domain, fits: (await ops.countOpenExecutions(name)) < limit } : undefined;
+    },
+    async insertDomain(d) {
+      try {
+        q('INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES (?, ?, ?, ?, ?, ?)').run(
+          d.name, d.status, d.description ?? null, d.retentionDays, d.createdAt, JSON.stringify(d.tags),
+        );
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new AlreadyExists({ kind: 'domain', name: d.name });
+        throw err;
+      }
+    },
+    async insertType(t) {
+      try {
+        q(`INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          t.domain, t.kind, t.name, t.version, t.status, t.description ?? null, t.creationDate, t.deprecationDate ?? null, JSON.stringify(t.configuration),
+        );
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new AlreadyExists({ kind: t.kind, domain: t.domain, name: t.name, version: t.version });
+        throw err;
+      }
     },
     async putDomain(d) {
       q(`INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES (?, ?, ?, ?, ?, ?)
@@ -180,6 +209,10 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
     async disarmTimersOfRun(runId) {
       q("DELETE FROM timers WHERE run_id = ? AND kind <> 'retention'").run(runId);
     },
+    async takeTimer(key, dueAt) {
+      const r = q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ? AND due_at = ?').run(key.runId, key.kind, key.ref, dueAt);
+      return r.changes > 0 ? { key, dueAt } : undefined;
+    },
     async takeDueTimers(now, limit): Promise<TimerRow[]> {
       const rows = q('SELECT run_id, kind, ref, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?').all(now, limit) as Row[];
       const del = q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ?');
@@ -189,4 +222,5 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
       });
     },
   };
+  return ops;
 }

@@ -24,6 +24,7 @@ import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import type { TaskKind } from '../../engine/index.js';
 import { loadMigrations } from '../migrations.js';
+import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { Mutex } from '../mutex.js';
 import type { DeadlineQuery, ExecutionQuery, HistoryQuery, Store, StoreReader, StoreTx, TaskListKey, TypeKind } from '../types.js';
 import { Batch, WalSync, countedTaskLists } from './group-commit.js';
@@ -92,6 +93,7 @@ export class SqliteStore implements Store {
   private commitScheduled = false;
   private readonly afterFsync: (() => Promise<void>) | undefined;
   private checkpointer: Worker | undefined;
+  private readonly folderLock: DataFolderLock | undefined;
   /** New calls wait for this while the checkpoint worker lets the WAL start over. */
   private pause: { promise: Promise<void>; resolve: () => void; asked: boolean; timer: NodeJS.Timeout } | undefined;
 
@@ -99,6 +101,8 @@ export class SqliteStore implements Store {
     this.afterFsync = options.afterFsync;
     const memory = options.path === ':memory:';
     if (!memory) mkdirSync(dirname(options.path), { recursive: true });
+    // One server per data folder: a second one is refused here (data-folder-lock.ts).
+    this.folderLock = memory ? undefined : lockDataFolder(dirname(options.path));
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     // NORMAL: COMMIT does not fsync; the store's own fdatasync of the WAL does, off the event loop.
@@ -415,6 +419,7 @@ export class SqliteStore implements Store {
       this.db.close();
       this.wal?.close();
     } finally {
+      this.folderLock?.release();
       release();
     }
   }
