@@ -7,6 +7,7 @@ import type { Executor } from '../executor/executor.js';
 import type { OperationShapes } from '../model/operation-shapes.js';
 import type { OperationName } from '../model/tables.js';
 import type { Store } from '../store/types.js';
+import type { Logger } from '../log.js';
 
 /** One request as the HTTP front hands it to a handler. */
 export interface RequestContext {
@@ -51,7 +52,7 @@ export interface Services {
   settings: ServerSettings;
   /** Whether the operator mapped a Lambda function name to an endpoint. */
   lambdaFunctionKnown(name: string): boolean;
-  log(line: string): void;
+  log: Logger;
 }
 
 export type Handler<K extends OperationName> = (

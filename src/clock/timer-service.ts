@@ -18,6 +18,7 @@ import { VirtualClock } from './clock.js';
 import type { Store, StoreTx, TimerRow } from '../store/types.js';
 import type { Executor } from '../executor/executor.js';
 import { fireTimeout, isOpen } from '../engine/index.js';
+import { silentLogger, type Logger } from '../log.js';
 
 /** How many due deadlines one transaction fires. */
 const BATCH = 64;
@@ -45,7 +46,7 @@ export class TimerService {
     private readonly store: Store,
     private readonly executor: Executor,
     private readonly clock: Clock,
-    private readonly log: (line: string) => void = () => {},
+    private readonly log: Logger = silentLogger,
     private readonly hooks: TimerServiceHooks = {},
   ) {}
 
@@ -88,7 +89,7 @@ export class TimerService {
         await this.scheduleNext(0);
       } catch (err) {
         // The store itself failed (not one deadline): retry later rather than in a hot loop.
-        this.log(`timer service: ${errorText(err)}`);
+        this.log.error({ err: errorText(err) }, 'timer service: firing deadlines failed; retrying');
         await this.scheduleNext(RETRY_MS);
       }
     });
@@ -150,7 +151,7 @@ export class TimerService {
     try {
       next = await this.store.nextDueAt();
     } catch (err) {
-      this.log(`timer service: ${errorText(err)}`);
+      this.log.error({ err: errorText(err) }, 'timer service: reading the next deadline failed');
       minDelay = Math.max(minDelay, RETRY_MS);
     }
     const now = this.clock.now();
@@ -203,7 +204,7 @@ export class TimerService {
       } catch (err) {
         // One bad deadline must not block the others: retry one at a time, and drop (with a
         // log line) a deadline that fails on its own.
-        this.log(`timer service: batch failed, firing one by one: ${errorText(err)}`);
+        this.log.warn({ err: errorText(err) }, 'timer service: batch failed, firing one by one');
         batch = await this.fireOneByOne(now);
       }
       this.report(batch.fired);
@@ -228,7 +229,7 @@ export class TimerService {
         fired.push(...rows);
       } catch (err) {
         rows = await this.store.transaction((tx) => tx.takeDueTimers(now, 1));
-        this.log(`timer service: dropped deadline ${JSON.stringify(rows[0]?.key)}: ${errorText(err)}`);
+        this.log.error({ deadline: rows[0]?.key, err: errorText(err) }, 'timer service: dropped a deadline that fails on its own');
       }
       if (rows.length === 0) break;
       claimed += rows.length;

@@ -6,6 +6,9 @@
  *                              deadline that falls due on the way, in order; answers
  *                              {"now": <epoch seconds>, "fired": <deadlines fired>} once all
  *                              of them committed (so the caller sees their events at once).
+ *   POST /admin/reset          only with `serve --in-memory`: deletes every domain, type,
+ *                              execution, task and deadline → {"reset": true}. Elsewhere 404,
+ *                              so a stray reset can never empty a real database.
  */
 import type http from 'node:http';
 import type { Services } from '../api/context.js';
@@ -32,9 +35,24 @@ function advanceSeconds(body: Buffer): number | undefined {
   return seconds;
 }
 
-export function adminRoutes(services: Services) {
+export interface AdminOptions {
+  /** Empties the store; given only in the in-memory mode. */
+  reset?: () => Promise<void>;
+}
+
+export function adminRoutes(services: Services, options: AdminOptions = {}) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/admin/reset' && options.reset !== undefined) {
+      if (req.method !== 'POST') {
+        send(res, 405, { message: 'Use POST /admin/reset' });
+        return true;
+      }
+      await options.reset();
+      services.log.info('admin: every domain, type and execution deleted (POST /admin/reset)');
+      send(res, 200, { reset: true });
+      return true;
+    }
     if (url.pathname === '/admin/clock') {
       if (req.method !== 'GET') {
         send(res, 405, { message: 'Use GET /admin/clock' });

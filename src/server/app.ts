@@ -22,12 +22,21 @@ import { Throttle, type ThrottleRates } from './throttle.js';
 import { AfterCommit } from '../lambda/after-commit.js';
 import { LambdaFunctions } from '../lambda/config.js';
 import { LambdaInvoker } from '../lambda/invoker.js';
+import { createLogger, type Logger } from '../log.js';
+import { Metrics } from './metrics.js';
+import { Health } from './health.js';
+import { probeRoutes } from './probes.js';
+import { requestObserver } from './request-log.js';
+import { SwfFault } from '../faults.js';
+import { InFlight } from './in-flight.js';
 
 export interface AppOptions {
   host?: string;
   port?: number;
   /** Folder of the SQLite database (default ./data). Ignored when `store` is given. */
   dataDir?: string;
+  /** Keep everything in memory (nothing on disk), and allow POST /admin/reset. */
+  inMemory?: boolean;
   store?: Store;
   /** postgres://...: keep everything in this PostgreSQL database, which other nodes may share. Ignored when `store` is given. */
   databaseUrl?: string;
@@ -38,7 +47,8 @@ export interface AppOptions {
   throttle?: ThrottleRates;
   region?: string;
   accountId?: string;
-  log?: (line: string) => void;
+  /** Default: JSON lines on stdout at level info. */
+  log?: Logger;
   /** Lambda function name → HTTP endpoint (docs/lambda.md); none by default. */
   lambdaFunctions?: LambdaFunctions;
 }
@@ -46,13 +56,33 @@ export interface AppOptions {
 export interface App {
   readonly services: Services;
   readonly server: http.Server;
+  readonly log: Logger;
   /** Listens and starts firing deadlines; resolves to the URL. */
   start(): Promise<string>;
-  stop(): Promise<void>;
+  /**
+   * Stops accepting, answers waiting long polls empty, lets calls in flight finish (for at
+   * most `timeoutMs`, default 10 s), then stops the timers and closes the store. Resolves
+   * to the number of calls that had to be cut off. Called during start, it makes start fail
+   * with StartAborted once what start was waiting for (a database) gives up.
+   */
+  stop(timeoutMs?: number): Promise<number>;
 }
 
+/** start() gave up because stop() was called meanwhile (a signal during start-up). */
+export class StartAborted extends Error {
+  constructor() {
+    super('start-up aborted by a shutdown');
+  }
+}
+
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Timer lateness above this is worth a warning: timeouts fire visibly late. */
+const LATENESS_WARN_MS = 1_000;
+/** At most one lateness warning per this many ms (the metric has the rest). */
+const LATENESS_WARN_EVERY_MS = 10_000;
+
 export function createApp(options: AppOptions = {}): App {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? createLogger();
   const clock: Clock = options.clock === 'virtual' ? new VirtualClock() : new RealClock();
   const limits: Limits = { ...SWF_LIMITS, ...options.limits };
   const settings: ServerSettings = {
@@ -64,7 +94,11 @@ export function createApp(options: AppOptions = {}): App {
   // Lambda calls start only after the transaction that scheduled them commits.
   const afterCommit = new AfterCommit();
   const postgres = options.store === undefined && options.databaseUrl !== undefined ? new PostgresStore({ connectionString: options.databaseUrl, log }) : undefined;
-  const store = afterCommit.wrap(options.store ?? postgres ?? new SqliteStore({ path: join(options.dataDir ?? 'data', 'openswf.sqlite') }));
+  const sqlite = options.store === undefined && postgres === undefined ? new SqliteStore({ path: options.inMemory ? ':memory:' : join(options.dataDir ?? 'data', 'openswf.sqlite'), log }) : undefined;
+  const backing = options.store ?? postgres ?? (sqlite as Store);
+  const metrics = new Metrics(backing);
+  const store = afterCommit.wrap(metrics.timed(backing));
+  const health = new Health(store, log);
   const dispatcher = new Dispatcher(limits.maxPollersPerTaskList);
   store.onTasksAdded((keys) => dispatcher.notify(keys));
   let timers: TimerService | undefined;
@@ -72,7 +106,17 @@ export function createApp(options: AppOptions = {}): App {
     timerArmed: (dueAt) => timers?.armed(dueAt),
     lambdaScheduled: (effect) => afterCommit.defer(() => lambdaInvoker.invoke(effect.runId, effect.scheduledEventId)),
   });
-  timers = new TimerService(store, executor, clock, log);
+  let lastLatenessWarning = Number.NEGATIVE_INFINITY;
+  timers = new TimerService(store, executor, clock, log, {
+    fired(row, firedAt) {
+      const lateMs = Math.max(0, firedAt - row.dueAt);
+      metrics.timerLateness.observe(lateMs / 1000);
+      if (lateMs > LATENESS_WARN_MS && firedAt - lastLatenessWarning > LATENESS_WARN_EVERY_MS) {
+        lastLatenessWarning = firedAt;
+        log.warn({ lateMs, deadline: row.key.kind }, `a deadline fired ${lateMs} ms late (openswf_timer_lateness_seconds has them all)`);
+      }
+    },
+  });
   // A shared store also reports deadlines armed by other nodes.
   store.onTimersArmed?.((dueAt) => timers?.armed(dueAt));
   const lambdaInvoker = new LambdaInvoker({ functions: options.lambdaFunctions ?? new LambdaFunctions(), store, executor, log });
@@ -90,34 +134,77 @@ export function createApp(options: AppOptions = {}): App {
   const dispatch = async (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> => {
     throttle?.admit(operation);
     const handler = handlers[operation] as (i: unknown, s: Services, r: RequestContext) => Promise<unknown>;
-    return handler(input, services, ctx);
+    try {
+      return await handler(input, services, ctx);
+    } catch (err) {
+      // A store that fails as a whole is logged once by Health, not once per call.
+      if (!(err instanceof SwfFault) && health.noteError(err)) throw new SwfFault('InternalFailure', 'The request processing has failed because of an unknown error.', { cause: err });
+      throw err;
+    }
   };
-  const server = createHttpServer({ dispatch, log, extraRoutes: adminRoutes(services) });
+  const inFlight = new InFlight();
+  const observer = requestObserver(log, metrics);
+  let draining = false;
+  const server = createHttpServer({
+    dispatch,
+    log,
+    requests: {
+      started: (entry) => {
+        inFlight.enter();
+        observer.started(entry);
+      },
+      finished: (entry, status) => {
+        observer.finished(entry, status);
+        inFlight.leave();
+      },
+    },
+    probes: probeRoutes(health, metrics, log),
+    draining: () => draining,
+    extraRoutes: adminRoutes(services, sqlite !== undefined && options.inMemory === true ? { reset: () => sqlite.clear() } : {}),
+  });
 
+  let stopping: Promise<number> | undefined;
+  let started = false;
   return {
     services,
     server,
+    log,
     async start() {
       // Fail before listening if the database cannot be reached or migrated.
       await postgres?.ready;
+      if (stopping) throw new StartAborted();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
       });
+      if (stopping) throw new StartAborted();
+      started = true;
       timers?.start();
-      lambdaInvoker.resume().catch((err: unknown) => log(`lambda: resume failed: ${err instanceof Error ? err.message : String(err)}`));
+      lambdaInvoker.resume().catch((err: unknown) => log.error({ err }, 'lambda: resume failed'));
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${host}:${address.port}`;
     },
-    async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await timers?.stop();
-      await lambdaInvoker.stop();
-      await store.close();
+    stop(timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) {
+      stopping ??= (async () => {
+        draining = true;
+        health.drain();
+        dispatcher.drain();
+        let cut = 0;
+        if (started || server.listening) {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          cut = await inFlight.settled(timeoutMs);
+          // Idle keep-alive sockets, and the calls that overran the timeout.
+          server.closeAllConnections();
+          await closed;
+        }
+        await timers?.stop();
+        await lambdaInvoker.stop();
+        await store.close();
+        return cut;
+      })();
+      return stopping;
     },
   };
 }

@@ -18,6 +18,8 @@ import type { OperationName } from '../model/tables.js';
 import { isOperationName, validateInput } from '../model/validate.js';
 import type { RequestContext } from '../api/context.js';
 import { signingRegion } from './signing-region.js';
+import { errorField, silentLogger, type Logger } from '../log.js';
+import type { RequestEntry, RequestObserver } from './request-log.js';
 
 export type Dispatch = (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
 
@@ -25,8 +27,14 @@ export interface HttpServerOptions {
   dispatch: Dispatch;
   /** Largest request body accepted; larger ones get 413. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Where unexpected errors (with stacks) are written. Default: stderr. */
-  log?: (line: string) => void;
+  /** Where unexpected errors (with stacks) are logged. Default: nowhere. */
+  log?: Logger;
+  /** Told of every request's start and end (request log, metrics, in-flight count). */
+  requests?: RequestObserver;
+  /** Given GET and HEAD requests first (/health, /ready, /metrics); resolves true when it answered. */
+  probes?: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<boolean>;
+  /** True while the server shuts down: answers then ask the client to close the connection. */
+  draining?: () => boolean;
   /** Given first every request under /admin/; resolves true when it answered the request. */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<boolean>;
 }
@@ -50,13 +58,13 @@ export const HEADERS_TIMEOUT_MS = 80_000;
 export const REQUEST_TIMEOUT_MS = 300_000;
 
 export function createHttpServer(options: HttpServerOptions): http.Server {
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const log = options.log ?? silentLogger;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const server = http.createServer((req, res) => {
     handle(req, res, options, maxBodyBytes, log).catch((err: unknown) => {
       // handle() renders its own failures; this only guards against a bug in rendering.
-      log(`http: unhandled error: ${describe(err)}`);
+      log.error({ err: errorField(err) }, 'http: unhandled error');
       if (!res.headersSent && !res.destroyed) sendJson(res, 500, internalFailure().toBody());
       else res.destroy();
     });
@@ -78,10 +86,24 @@ async function handle(
   res: http.ServerResponse,
   options: HttpServerOptions,
   maxBodyBytes: number,
-  log: (line: string) => void,
+  log: Logger,
 ): Promise<void> {
   const requestId = randomUUID();
   res.setHeader('x-amzn-RequestId', requestId);
+  if (options.draining?.()) res.setHeader('Connection', 'close');
+
+  const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+  const method = req.method ?? 'GET';
+  const entry: RequestEntry = { requestId, method, path, client: req.socket.remoteAddress, startedAt: process.hrtime.bigint() };
+  if (options.requests !== undefined) {
+    const observer = options.requests;
+    observer.started(entry);
+    // 'close' comes once per response, answered or abandoned: the one place a request ends.
+    res.once('close', () => {
+      if (!res.writableFinished) entry.outcome = 'client-gone';
+      observer.finished(entry, res.statusCode);
+    });
+  }
 
   // The client may give up at any point (a long poll cut by its own timeout, a killed
   // worker); the dispatcher must learn of it so it does not hand a task to nobody.
@@ -90,9 +112,7 @@ async function handle(
     if (!res.writableFinished) abort.abort();
   });
 
-  const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-  const method = req.method ?? 'GET';
-
+  if ((method === 'GET' || method === 'HEAD') && options.probes !== undefined && (await options.probes(req, res, path))) return;
   if ((method === 'GET' || method === 'HEAD') && (path === '/' || path === '/health')) {
     return sendJson(res, 200, { status: 'ok' });
   }
@@ -106,6 +126,7 @@ async function handle(
     res.on('finish', () => {
       if (!req.complete) req.destroy();
     });
+    entry.outcome = fault.code;
     return sendJson(res, fault.httpStatus, fault.toBody());
   }
 
@@ -113,7 +134,7 @@ async function handle(
     try {
       if (options.extraRoutes !== undefined && (await options.extraRoutes(req, res, body))) return;
     } catch (err) {
-      return sendFault(res, err, log, requestId, `${method} ${path}`);
+      return sendFault(res, err, log, entry, `${method} ${path}`);
     }
     return notFound(res, method, path);
   }
@@ -123,8 +144,11 @@ async function handle(
   let operation: OperationName | undefined;
   try {
     operation = resolveOperation(req.headers['x-amz-target']);
+    entry.operation = operation;
     checkContentType(req.headers['content-type']);
     const input: unknown = parseBody(body);
+    const domain = (input as { domain?: unknown }).domain;
+    if (typeof domain === 'string') entry.domain = domain.slice(0, 256);
     validateInput(operation, input);
     const region = signingRegion(req.headers.authorization);
     const ctx: RequestContext = {
@@ -134,11 +158,13 @@ async function handle(
       clientGone: () => abort.signal.aborted,
       ...(req.socket.remoteAddress !== undefined ? { remoteAddress: req.socket.remoteAddress } : {}),
     };
+    entry.context = ctx;
     const result = await options.dispatch(operation, input, ctx);
     if (res.destroyed) return; // nobody to answer
+    entry.outcome = 'ok';
     return sendJson(res, 200, result ?? {});
   } catch (err) {
-    return sendFault(res, err, log, requestId, operation);
+    return sendFault(res, err, log, entry, operation);
   }
 }
 
@@ -225,17 +251,18 @@ function parseBody(body: Buffer): unknown {
 function sendFault(
   res: http.ServerResponse,
   err: unknown,
-  log: (line: string) => void,
-  requestId: string,
+  log: Logger,
+  entry: RequestEntry,
   operation?: string,
 ): void {
   let fault: SwfFault;
   if (err instanceof SwfFault) {
     fault = err;
   } else {
-    log(`http: ${operation ?? 'request'} ${requestId} failed: ${describe(err)}`);
+    log.error({ requestId: entry.requestId, operation, err: errorField(err) }, `${operation ?? 'request'} failed: ${err instanceof Error ? err.message : String(err)}`);
     fault = internalFailure();
   }
+  entry.outcome = fault.code;
   if (res.destroyed || res.headersSent) return;
   sendJson(res, fault.httpStatus, fault.toBody());
 }
@@ -257,8 +284,4 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
     'Content-Length': payload.length,
   });
   res.end(payload);
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
 }

@@ -28,7 +28,10 @@ import {
   type TimerRow,
   type TypeKind,
   type TypeRecord,
+  domainCounts,
+  type DomainCounts,
 } from '../types.js';
+import type { Logger } from '../../log.js';
 import { toDomain, toState, toTask, toType, type Row } from '../rows.js';
 import { buildCountQuery, buildListQuery, pageOf, questionMark } from '../visibility-sql.js';
 
@@ -37,6 +40,8 @@ export interface SqliteOptions {
   path: string;
   /** 'full' (default) fsyncs each commit: an acknowledged call survives power loss too. */
   synchronous?: 'full' | 'normal';
+  /** Where applied migrations are reported. */
+  log?: Logger;
 }
 
 
@@ -54,15 +59,27 @@ export class SqliteStore implements Store {
   private readonly tx: StoreTx;
   private addedTaskLists: TaskListKey[] = [];
   private checkpointer: Worker | undefined;
+  private readonly path: string;
 
   constructor(options: SqliteOptions) {
+    this.path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    try {
+      this.db = new Database(options.path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate(options.log);
+    } catch (err) {
+      // The first statement on a damaged file fails with a bare "file is not a database":
+      // say which file, so the operator knows what to restore or move away.
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+        throw new Error(`the database file ${options.path} is corrupt or not an OpenSWF database (${code}: ${(err as Error).message}); restore it from a backup or move it away`, { cause: err });
+      }
+      throw err;
+    }
     this.tx = this.makeTx();
     if (options.path !== ':memory:') this.startCheckpointer(options.path);
   }
@@ -89,7 +106,7 @@ export class SqliteStore implements Store {
     this.checkpointer = worker;
   }
 
-  private migrate(): void {
+  private migrate(log: Logger | undefined): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
     const applied = new Set(
       (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
@@ -100,6 +117,7 @@ export class SqliteStore implements Store {
         this.db.exec(m.sql);
         this.db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
       })();
+      log?.info({ migration: m.name, store: 'sqlite' }, `migration ${m.name} applied`);
     }
   }
 
@@ -151,6 +169,41 @@ export class SqliteStore implements Store {
     const release = await this.mutex.acquire();
     try {
       this.db.close();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The server's own connection answers from its page cache, so it may not notice that the
+   * file under it was damaged or replaced: a fresh read-only connection reads the file itself.
+   */
+  async ping(): Promise<void> {
+    await this.read(async () => void this.db.prepare('SELECT count(*) FROM schema_migrations').get());
+    if (this.path === ':memory:') return;
+    const probe = new Database(this.path, { readonly: true, fileMustExist: true });
+    try {
+      probe.prepare('SELECT count(*) FROM schema_migrations').get();
+    } finally {
+      probe.close();
+    }
+  }
+
+  countsByDomain(): Promise<DomainCounts[]> {
+    return this.read(async () => {
+      const open = this.stmt('SELECT domain, count(*) AS n FROM executions WHERE close_status IS NULL GROUP BY domain').all() as { domain: string; n: number }[];
+      const pending = this.stmt('SELECT domain, kind, count(*) AS n FROM tasks WHERE started = 0 GROUP BY domain, kind').all() as { domain: string; kind: string; n: number }[];
+      return domainCounts(open, pending);
+    });
+  }
+
+  /** Deletes every row but the schema's (the in-memory mode's POST /admin/reset). */
+  async clear(): Promise<void> {
+    const release = await this.mutex.acquire();
+    try {
+      this.db.transaction(() => {
+        for (const table of ['events', 'execution_tags', 'tasks', 'timers', 'executions', 'types', 'domains']) this.db.exec(`DELETE FROM ${table}`);
+      })();
     } finally {
       release();
     }
