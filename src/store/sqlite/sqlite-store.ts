@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import type { HistoryEvent } from '../../model/shapes.js';
@@ -44,6 +44,9 @@ export interface SqliteOptions {
   log?: Logger;
 }
 
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** How often the checkpoint worker copies the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -181,6 +184,19 @@ export class SqliteStore implements Store {
   async ping(): Promise<void> {
     await this.read(async () => void this.db.prepare('SELECT count(*) FROM schema_migrations').get());
     if (this.path === ':memory:') return;
+    // Pages recently written live in the WAL, where a fresh connection finds them too: the
+    // file's own header is what shows that the file itself was overwritten.
+    const header = Buffer.alloc(SQLITE_MAGIC.length);
+    const fd = openSync(this.path, 'r');
+    let read: number;
+    try {
+      read = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (read > 0 && !header.subarray(0, read).equals(SQLITE_MAGIC.subarray(0, read))) {
+      throw Object.assign(new Error('file is not a database (its header is not SQLite\'s)'), { code: 'SQLITE_NOTADB' });
+    }
     const probe = new Database(this.path, { readonly: true, fileMustExist: true });
     try {
       probe.prepare('SELECT count(*) FROM schema_migrations').get();
