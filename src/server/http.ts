@@ -94,7 +94,15 @@ async function handle(
 
   const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
   const method = req.method ?? 'GET';
-  const entry: RequestEntry = { requestId, method, path, client: req.socket.remoteAddress, startedAt: process.hrtime.bigint() };
+  const target = req.headers['x-amz-target'];
+  const entry: RequestEntry = {
+    requestId,
+    method,
+    path,
+    client: req.socket.remoteAddress,
+    startedAt: process.hrtime.bigint(),
+    ...(typeof target === 'string' ? { target: target.slice(0, 128) } : {}),
+  };
   if (options.requests !== undefined) {
     const observer = options.requests;
     observer.started(entry);

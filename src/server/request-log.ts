@@ -17,6 +17,8 @@ export interface RequestEntry {
   readonly method: string;
   readonly path: string;
   readonly client: string | undefined;
+  /** The X-Amz-Target header as sent (cut short), for the debug line at arrival. */
+  readonly target?: string;
   /** process.hrtime.bigint() when the request's headers arrived. */
   readonly startedAt: bigint;
   /** The SWF operation, once the target resolved. */
@@ -42,7 +44,7 @@ const POLLS: Partial<Record<OperationName, string>> = { PollForDecisionTask: 'de
 export function requestObserver(log: Logger, metrics: Metrics | undefined): RequestObserver {
   return {
     started(entry) {
-      if (log.isLevelEnabled('debug')) log.debug({ requestId: entry.requestId, method: entry.method, path: entry.path, client: entry.client }, 'request received');
+      if (log.isLevelEnabled('debug')) log.debug({ requestId: entry.requestId, method: entry.method, path: entry.path, target: entry.target, client: entry.client }, 'request received');
     },
     finished(entry, status) {
       const seconds = Number(process.hrtime.bigint() - entry.startedAt) / 1e9;

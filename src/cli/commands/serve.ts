@@ -21,6 +21,8 @@ import { ReportedFailure, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 
 export const DEFAULT_PORT = 7300;
+/** How long a start-up cut short by a signal may take to close what it opened. */
+const START_ABORT_MS = 2_000;
 
 export interface ServeFlags {
   port: string;
@@ -127,6 +129,7 @@ async function serve(options: AppOptions, flags: ServeFlags, log: Logger, versio
   }
 
   let stopping = false;
+  let listening = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
       log.warn({ signal }, `${signal} again: exiting without waiting`);
@@ -135,6 +138,16 @@ async function serve(options: AppOptions, flags: ServeFlags, log: Logger, versio
     stopping = true;
     log.info({ signal, shutdownTimeoutMs: timeoutMs }, `${signal}: shutting down`);
     const began = Date.now();
+    if (!listening) {
+      // Nothing was served yet, so nothing is owed: close what opened (a database still being
+      // reached may never answer, so not for long) and go.
+      const bound = new Promise<void>((resolve) => setTimeout(resolve, START_ABORT_MS).unref());
+      void Promise.race([app.stop(0).catch(() => undefined), bound]).then(() => {
+        log.info({ durationMs: Date.now() - began }, 'stopped during start-up');
+        process.exit(0);
+      });
+      return;
+    }
     app.stop(timeoutMs).then(
       (cut) => {
         if (cut > 0) log.warn({ cut }, `${cut} call(s) still in flight after ${timeoutMs} ms were cut off`);
@@ -164,6 +177,7 @@ async function serve(options: AppOptions, flags: ServeFlags, log: Logger, versio
     await app.stop(0).catch(() => undefined);
     throw startFailed(log, err);
   }
+  listening = true;
   log.info({ url, data: where, clock: options.clock }, `openswf listening on ${url} (data: ${where}, clock: ${options.clock})`);
 }
 
