@@ -93,7 +93,12 @@ export function appOptions(flags: ServeFlags, log: Logger): AppOptions {
   }
   const lambdaConfig = flags.lambdaConfig ?? process.env.OPENSWF_LAMBDA_CONFIG;
   // A bad file stops the server before it listens (the error names the entry).
-  const lambdaFunctions = lambdaConfig ? loadLambdaConfig(lambdaConfig) : undefined;
+  let lambdaFunctions: AppOptions['lambdaFunctions'];
+  try {
+    lambdaFunctions = lambdaConfig ? loadLambdaConfig(lambdaConfig) : undefined;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
   return {
     host: flags.host,
     port,
