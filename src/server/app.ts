@@ -16,7 +16,7 @@ import type { OperationName } from '../model/tables.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { Store } from '../store/types.js';
-import { createHttpServer } from './http.js';
+import { createHttpServer, internalFailure } from './http.js';
 import { adminRoutes } from './admin.js';
 import { Throttle, type ThrottleRates } from './throttle.js';
 import { AfterCommit } from '../lambda/after-commit.js';
@@ -94,8 +94,8 @@ export function createApp(options: AppOptions = {}): App {
   // Lambda calls start only after the transaction that scheduled them commits.
   const afterCommit = new AfterCommit();
   const postgres = options.store === undefined && options.databaseUrl !== undefined ? new PostgresStore({ connectionString: options.databaseUrl, log }) : undefined;
-  const sqlite = options.store === undefined && postgres === undefined ? new SqliteStore({ path: options.inMemory ? ':memory:' : join(options.dataDir ?? 'data', 'openswf.sqlite'), log }) : undefined;
-  const backing = options.store ?? postgres ?? (sqlite as Store);
+  let sqlite: SqliteStore | undefined;
+  const backing: Store = options.store ?? postgres ?? (sqlite = new SqliteStore({ path: options.inMemory ? ':memory:' : join(options.dataDir ?? 'data', 'openswf.sqlite'), log }));
   const metrics = new Metrics(backing);
   const store = afterCommit.wrap(metrics.timed(backing));
   const health = new Health(store, log);
@@ -138,10 +138,12 @@ export function createApp(options: AppOptions = {}): App {
       return await handler(input, services, ctx);
     } catch (err) {
       // A store that fails as a whole is logged once by Health, not once per call.
-      if (!(err instanceof SwfFault) && health.noteError(err)) throw new SwfFault('InternalFailure', 'The request processing has failed because of an unknown error.', { cause: err });
+      if (!(err instanceof SwfFault) && health.noteError(err)) throw internalFailure(err);
       throw err;
     }
   };
+  // Only a database in memory may be emptied over HTTP (POST /admin/reset).
+  const inMemory = options.inMemory === true ? sqlite : undefined;
   const inFlight = new InFlight();
   const observer = requestObserver(log, metrics);
   let draining = false;
@@ -160,7 +162,7 @@ export function createApp(options: AppOptions = {}): App {
     },
     probes: probeRoutes(health, metrics, log),
     draining: () => draining,
-    extraRoutes: adminRoutes(services, sqlite !== undefined && options.inMemory === true ? { reset: () => sqlite.clear() } : {}),
+    extraRoutes: adminRoutes(services, inMemory !== undefined ? { reset: () => inMemory.clear() } : {}),
   });
 
   let stopping: Promise<number> | undefined;

@@ -280,9 +280,9 @@ function notFound(res: http.ServerResponse, method: string, path: string): void 
   sendJson(res, 404, fault.toBody());
 }
 
-function internalFailure(): SwfFault {
-  // Never the error's own message or stack: those stay in the log.
-  return new SwfFault('InternalFailure', 'The request processing has failed because of an unknown error.');
+/** What the client sees of an unexpected error: never its own message or stack (those stay in the log). */
+export function internalFailure(cause?: unknown): SwfFault {
+  return new SwfFault('InternalFailure', 'The request processing has failed because of an unknown error.', cause !== undefined ? { cause } : undefined);
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
