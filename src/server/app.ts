@@ -96,7 +96,7 @@ export function createApp(options: AppOptions = {}): App {
   const postgres = options.store === undefined && options.databaseUrl !== undefined ? new PostgresStore({ connectionString: options.databaseUrl, log }) : undefined;
   let sqlite: SqliteStore | undefined;
   const backing: Store = options.store ?? postgres ?? (sqlite = new SqliteStore({ path: options.inMemory ? ':memory:' : join(options.dataDir ?? 'data', 'openswf.sqlite'), log }));
-  const metrics = new Metrics(backing);
+  const metrics = new Metrics();
   const store = afterCommit.wrap(metrics.timed(backing));
   const health = new Health(store, log);
   const dispatcher = new Dispatcher(limits.maxPollersPerTaskList);
@@ -160,7 +160,7 @@ export function createApp(options: AppOptions = {}): App {
         inFlight.leave();
       },
     },
-    probes: probeRoutes(health, metrics, log),
+    probes: probeRoutes(health, () => metrics.render(store), log),
     draining: () => draining,
     extraRoutes: adminRoutes(services, inMemory !== undefined ? { reset: () => inMemory.clear() } : {}),
   });

@@ -67,13 +67,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(private readonly store: Store) {
+  constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** The text exposition, with the store-backed gauges read now. */
-  async render(): Promise<string> {
-    const [domains, counts] = await Promise.all([this.store.listDomains(), this.store.countsByDomain()]);
+  /** The text exposition, with the store-backed gauges read from `store` now. */
+  async render(store: Pick<Store, 'listDomains' | 'countsByDomain'>): Promise<string> {
+    const [domains, counts] = await Promise.all([store.listDomains(), store.countsByDomain()]);
     // Reset first: a domain whose last run closed must read 0, not keep its old value.
     this.openExecutions.reset();
     this.pendingTasks.reset();

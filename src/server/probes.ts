@@ -7,14 +7,14 @@
 import type http from 'node:http';
 import type { Logger } from '../log.js';
 import type { Health } from './health.js';
-import { METRICS_CONTENT_TYPE, type Metrics } from './metrics.js';
+import { METRICS_CONTENT_TYPE } from './metrics.js';
 
 function send(res: http.ServerResponse, status: number, contentType: string, text: string): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }
 
-export function probeRoutes(health: Health, metrics: Metrics, log: Logger) {
+export function probeRoutes(health: Health, renderMetrics: () => Promise<string>, log: Logger) {
   return async (_req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> => {
     switch (path) {
       case '/health':
@@ -29,7 +29,7 @@ export function probeRoutes(health: Health, metrics: Metrics, log: Logger) {
       case '/metrics': {
         let text: string;
         try {
-          text = await metrics.render();
+          text = await renderMetrics();
         } catch (err) {
           // The store-backed gauges could not be read; the readiness probe says why.
           health.noteError(err);
