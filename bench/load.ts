@@ -183,7 +183,7 @@ async function decider(run: Run, client: SWFClient, identity: string): Promise<v
   const kind = (out: PollForDecisionTaskCommandOutput | undefined) => `PollForDecisionTask (${out?.taskToken ? 'task' : 'empty'})`;
   while (!run.stopping) {
     const task = await run.timed(kind, () => client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity }), { abortSignal: signal }));
-    const token = task?.taskToken; // moto leaves the token out of an empty answer, SWF sends ""
+    const token = task?.taskToken; // an empty answer carries no token at all
     if (!task || !token) continue;
     if (!run.firstHandOut(token)) {
       run.duplicateDecisionTasks++; // the first receiver answers it; answering twice would corrupt the run

@@ -117,7 +117,7 @@ class Population {
     const start = Math.round(this.now - startAge);
     const t = startRun(
       { domain: DOMAIN, workflowId, runId: `${open ? 'o' : 'c'}${String(i).padStart(8, '0')}-${Math.floor(this.rand() * 1e9).toString(36)}`, workflowType: type, config: CONFIG, tagList: this.tags() },
-      { now: start, newId: () => `task-${i}` },
+      { now: start, newId: () => `task-${i}`, newTaskToken: () => `task-${i}` },
     );
     if (open) return t.state;
     const closeStatus = this.pick(CLOSE_STATUSES);

@@ -3,19 +3,15 @@
  * of a task that closed or timed out, or of a closed run, is unknown.
  */
 import type { ActivityState, Transition } from '../engine/index.js';
-import { cancelActivity, completeActivity, failActivity, heartbeat, isOpen } from '../engine/index.js';
+import { cancelActivity, completeActivity, failActivity, heartbeat } from '../engine/index.js';
 import type { Handler, Services } from './context.js';
-import { SwfFault } from '../faults.js';
-import { requireTask, unknownExecution } from './common.js';
+import { requireStartedTask, unknownTask } from './task-token.js';
 
 async function withActivity<T>(s: Services, token: string, change: (t: Transition, activity: ActivityState) => T): Promise<T> {
   return s.store.transaction(async (tx) => {
-    const task = await requireTask(tx, token, 'activity');
-    const state = await tx.getExecution(task.runId);
-    if (!state) throw new SwfFault('UnknownResourceFault', 'Unknown execution');
-    if (!isOpen(state)) throw unknownExecution(state.workflowId, state.runId);
+    const { task, state } = await requireStartedTask(tx, token, 'activity');
     const activity = Object.values(state.activities).find((a) => a.token === token);
-    if (!activity) throw new SwfFault('UnknownResourceFault', `Unknown activity, scheduledEventId = ${task.scheduledEventId}`);
+    if (!activity) throw unknownTask('activity', task.scheduledEventId);
     const t = s.executor.begin(state);
     const result = change(t, activity);
     await s.executor.persist(tx, t);

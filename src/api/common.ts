@@ -1,8 +1,7 @@
 /** Helpers the operation handlers share: lookups that fault the SWF way, paging, rendering. */
 import type { ActivityType, WorkflowExecutionInfo, WorkflowType } from '../model/shapes.js';
 import type { ExecutionState } from '../engine/index.js';
-import type { DomainRecord, StoreReader, TaskRow, TypeKind, TypeRecord } from '../store/types.js';
-import type { TaskKind } from '../engine/index.js';
+import type { DomainRecord, StoreReader, TypeKind, TypeRecord } from '../store/types.js';
 import { SwfFault } from '../faults.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
 
@@ -58,15 +57,6 @@ export async function requireOpenExecution(store: StoreReader, domain: string, w
     throw unknownExecution(workflowId, runId);
   }
   return state;
-}
-
-/** A task token names a live task of the given kind; anything else is unknown. */
-export async function requireTask(store: StoreReader, token: string, kind: TaskKind): Promise<TaskRow> {
-  const task = await store.getTask(token);
-  if (!task || task.kind !== kind || !task.started) {
-    throw new SwfFault('UnknownResourceFault', `Unknown ${kind === 'activity' ? 'activity' : 'decision'} task: the task token is not valid`);
-  }
-  return task;
 }
 
 export function executionInfo(state: ExecutionState): WorkflowExecutionInfo {

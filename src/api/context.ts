@@ -55,8 +55,21 @@ export interface Services {
   log: Logger;
 }
 
+/**
+ * What a long poll answers when it ends without a task: no task member at all, not even an
+ * empty one. Clients test for `taskToken` or `events` being there (boto 2's documented decider
+ * checks `'events' in task`, the Ruby SDK v1 tests `taskToken`), so `""` or `[]` reads as a task.
+ */
+export interface EmptyPolls {
+  PollForDecisionTask: { previousStartedEventId: 0; startedEventId: 0 };
+  PollForActivityTask: { startedEventId: 0 };
+}
+
+/** An operation's answer: its model output, or, for a long poll, the empty answer. */
+export type HandlerOutput<K extends OperationName> = OperationShapes[K]['output'] | (K extends keyof EmptyPolls ? EmptyPolls[K] : never);
+
 export type Handler<K extends OperationName> = (
   input: OperationShapes[K]['input'],
   services: Services,
   request: RequestContext,
-) => Promise<OperationShapes[K]['output']>;
+) => Promise<HandlerOutput<K>>;

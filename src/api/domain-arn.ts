@@ -1,13 +1,19 @@
-/** Domain ARNs: arn:aws:swf:<region>:<account>:/domain/<name>, as SWF shows them. */
-import type { ServerSettings } from './context.js';
+/**
+ * Domain ARNs: arn:aws:swf:<region>:<account>:/domain/<name>, as SWF shows them. The region is
+ * the one the request was signed for (its SigV4 credential scope), as a regional endpoint of
+ * SWF would answer; a request that carries none gets the server's `--region`.
+ */
+import type { RequestContext, ServerSettings } from './context.js';
 import { SwfFault } from '../faults.js';
 
-export const domainArn = (settings: ServerSettings, name: string): string =>
-  `arn:aws:swf:${settings.region}:${settings.accountId}:/domain/${name}`;
+const prefix = (settings: ServerSettings, request: Pick<RequestContext, 'region'>): string =>
+  `arn:aws:swf:${request.region ?? settings.region}:${settings.accountId}:/domain/`;
 
-/** The domain name an ARN of ours names; anything else is an unknown resource. */
-export function domainOfArn(settings: ServerSettings, arn: string): string {
-  const prefix = `arn:aws:swf:${settings.region}:${settings.accountId}:/domain/`;
-  if (!arn.startsWith(prefix) || arn.length === prefix.length) throw new SwfFault('UnknownResourceFault', `Unknown resource: ${arn}`);
-  return arn.slice(prefix.length);
+export const domainArn = (settings: ServerSettings, request: Pick<RequestContext, 'region'>, name: string): string => `${prefix(settings, request)}${name}`;
+
+/** The domain name an ARN of this account and the request's region names; anything else is an unknown resource. */
+export function domainOfArn(settings: ServerSettings, request: Pick<RequestContext, 'region'>, arn: string): string {
+  const ours = prefix(settings, request);
+  if (!arn.startsWith(ours) || arn.length === ours.length) throw new SwfFault('UnknownResourceFault', `Unknown resource: ${arn}`);
+  return arn.slice(ours.length);
 }

@@ -1,18 +1,12 @@
 /** PollForActivityTask: a long poll that hands the next activity task of a task list to one worker. */
 import type { ActivityTask } from '../model/shapes.js';
-import type { Handler, Services } from './context.js';
+import type { EmptyPolls, Handler, Services } from './context.js';
 import type { RequestContext } from './context.js';
 import { isOpen, startActivity } from '../engine/index.js';
 import { requireDomain } from './common.js';
 import { ClientGone } from './client-gone.js';
 
-const EMPTY: ActivityTask = {
-  taskToken: '',
-  activityId: '',
-  startedEventId: 0,
-  workflowExecution: { workflowId: '', runId: '' },
-  activityType: { name: '', version: '' },
-};
+const EMPTY: EmptyPolls['PollForActivityTask'] = { startedEventId: 0 };
 
 async function claimActivityTask(s: Services, domain: string, taskList: string, identity: string | undefined, request: RequestContext): Promise<ActivityTask | undefined> {
   return s.store.transaction(async (tx) => {

@@ -3,8 +3,7 @@
  * decider, with the run's history up to the task's DecisionTaskStarted event, paged.
  * A poll with nextPageToken returns the next page of that task's history, not a new task.
  */
-import type { DecisionTask } from '../model/shapes.js';
-import type { Handler, Services } from './context.js';
+import type { EmptyPolls, Handler, Services } from './context.js';
 import type { RequestContext } from './context.js';
 import { startDecisionTask, isOpen } from '../engine/index.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
@@ -30,14 +29,7 @@ const isDecisionTaskCursor = (v: unknown): v is DecisionTaskCursor => {
   return typeof v === 'object' && v !== null && typeof c.d === 'string' && typeof c.r === 'string' && [c.s, c.p, c.e].every(Number.isInteger);
 };
 
-const EMPTY: DecisionTask = {
-  taskToken: '',
-  startedEventId: 0,
-  previousStartedEventId: 0,
-  workflowExecution: { workflowId: '', runId: '' },
-  workflowType: { name: '', version: '' },
-  events: [],
-};
+const EMPTY: EmptyPolls['PollForDecisionTask'] = { previousStartedEventId: 0, startedEventId: 0 };
 
 interface ClaimedDecisionTask {
   token: string;

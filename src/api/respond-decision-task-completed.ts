@@ -6,9 +6,9 @@
 import type { ActivityType, ActivityTypeConfiguration, Decision, DecisionType, WorkflowType, WorkflowTypeConfiguration } from '../model/shapes.js';
 import type { Handler } from './context.js';
 import type { StoreTx } from '../store/types.js';
-import { completeDecisionTask, decisionAttributeKey, isOpen, type DecisionEnv, type TypeInfo } from '../engine/index.js';
+import { completeDecisionTask, decisionAttributeKey, type DecisionEnv, type TypeInfo } from '../engine/index.js';
 import { SwfFault } from '../faults.js';
-import { requireTask } from './common.js';
+import { requireStartedTask, unknownTask } from './task-token.js';
 import { checkExecutionTimeout } from './start-workflow-execution.js';
 
 const CLOSE_DECISIONS: ReadonlySet<DecisionType> = new Set([
@@ -91,11 +91,8 @@ export const respondDecisionTaskCompleted: Handler<'RespondDecisionTaskCompleted
   const decisions = input.decisions ?? [];
   checkDecisions(decisions);
   await s.store.transaction(async (tx) => {
-    const task = await requireTask(tx, input.taskToken, 'decision');
-    const state = await tx.getExecution(task.runId);
-    if (!state || !isOpen(state) || state.decision.started?.token !== input.taskToken) {
-      throw new SwfFault('UnknownResourceFault', `Unknown decision task, scheduledEventId = ${task.scheduledEventId}`);
-    }
+    const { task, state } = await requireStartedTask(tx, input.taskToken, 'decision');
+    if (state.decision.started?.token !== input.taskToken) throw unknownTask('decision', task.scheduledEventId);
     const env = await decisionEnv(tx, state.domain, decisions, { limits: s.settings.limits, lambdaFunctionKnown: s.lambdaFunctionKnown }, state.workflowType);
     const t = s.executor.begin(state);
     completeDecisionTask(

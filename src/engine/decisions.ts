@@ -109,7 +109,7 @@ const handlers: DecisionHandlers = {
       decisionTaskCompletedEventId: scope.completedEventId,
       heartbeatTimeout,
     });
-    const token = t.ctx.newId();
+    const token = t.ctx.newTaskToken({ kind: 'activity', domain: state.domain, workflowId: state.workflowId, runId: state.runId, scheduledEventId });
     state.activities[a.activityId] = {
       activityId: a.activityId,
       activityType: a.activityType,

@@ -7,6 +7,19 @@ import type { ExecutionConfig, ExecutionState } from './state.js';
 
 export type TaskKind = 'decision' | 'activity';
 
+/**
+ * What a task token names: the task's kind, its run and its ActivityTaskScheduled or
+ * DecisionTaskScheduled event. A token carries these, so a call with the token of a task that
+ * is gone can still be answered with the run or task it named.
+ */
+export interface TaskTokenClaims {
+  kind: TaskKind;
+  domain: string;
+  workflowId: string;
+  runId: string;
+  scheduledEventId: number;
+}
+
 export interface TaskSpec {
   token: string;
   kind: TaskKind;

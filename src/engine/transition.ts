@@ -4,17 +4,19 @@
  * a freshly loaded state and mutate that copy; nothing here reads a clock or does I/O.
  */
 import type { EventType, HistoryEvent } from '../model/shapes.js';
-import type { Effect, TimerKind } from './effects.js';
+import type { Effect, TaskTokenClaims, TimerKind } from './effects.js';
 import type { ExecutionState } from './state.js';
 import { isOpen } from './state.js';
 import { durationMs, priorityOf } from './durations.js';
 
-/** What the engine may ask of its surroundings: the time and fresh opaque ids. */
+/** What the engine may ask of its surroundings: the time, fresh opaque ids and task tokens. */
 export interface EngineContext {
   /** Milliseconds since the epoch. */
   now: number;
-  /** A fresh unguessable id (task tokens, run ids). */
+  /** A fresh unguessable id (run ids). */
   newId(): string;
+  /** A fresh unguessable token for the task these claims name. */
+  newTaskToken(claims: TaskTokenClaims): string;
 }
 
 type AttributeKey<K extends EventType> = `${Uncapitalize<K>}EventAttributes`;
@@ -101,7 +103,7 @@ export class Transition {
       startToCloseTimeout: state.config.taskStartToCloseTimeout,
       ...(override?.scheduleToStartTimeout !== undefined ? { scheduleToStartTimeout: override.scheduleToStartTimeout } : {}),
     });
-    const token = this.ctx.newId();
+    const token = this.ctx.newTaskToken({ kind: 'decision', domain: state.domain, workflowId: state.workflowId, runId: state.runId, scheduledEventId: eventId });
     state.decision.scheduled = { eventId, token, taskList };
     this.effect({
       type: 'enqueueTask',

@@ -17,6 +17,7 @@ import {
 } from '../engine/index.js';
 import type { StoreTx } from '../store/types.js';
 import { applyCrossExecutionEffect } from './cross-execution.js';
+import { encodeTaskToken } from './task-token.js';
 
 export interface ExecutorHooks {
   /** A deadline was armed; the timer service may need to wake earlier. */
@@ -38,7 +39,7 @@ export class Executor {
   ) {}
 
   context(): EngineContext {
-    return { now: this.clock.now(), newId: newOpaqueId };
+    return { now: this.clock.now(), newId: newOpaqueId, newTaskToken: (claims) => encodeTaskToken(claims) };
   }
 
   /** A Transition over `state` with the current time. */
@@ -119,9 +120,9 @@ export class Executor {
 }
 
 /**
- * 24 random bytes as hex: task tokens and run ids nobody can guess. Hex, not base64url: an id
+ * 24 random bytes as hex: run ids nobody can guess. Hex, not base64url: an id
  * starting with '-' makes the AWS CLI read `--run-id -x...` or `--task-token -x...` as an
- * unknown option and refuse the call.
+ * unknown option and refuse the call (task tokens avoid it too: see task-token.ts).
  */
 export function newOpaqueId(): string {
   return randomBytes(24).toString('hex');

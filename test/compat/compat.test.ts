@@ -1,13 +1,15 @@
 /**
- * Compatibility with boto3 and the AWS CLI v1: python scripts (test/compat/python/) drive the
- * same workflow stories against the real server (the core path: three activities and a timer;
- * signals; cancel requests; activity cancellation through heartbeats; terminate) and check
- * every history event's attributes. Each script exits non-zero on its first failed check.
- * Each job gets its own server on a virtual clock, which the stories move.
+ * Compatibility with boto3, the AWS CLI v1 and boto 2: python scripts (test/compat/python/)
+ * drive the same workflow stories against the real server (the core path: three activities and
+ * a timer; signals; cancel requests; activity cancellation through heartbeats; terminate; task
+ * token faults) and check every history event's attributes. boto 2 then runs stories of its own
+ * through its layer1 methods and layer2 Decider/ActivityWorker classes, boto 2's SWF tutorial
+ * decider among them. Each script exits non-zero on its first failed check. Each job gets its
+ * own server on a virtual clock, which the stories move.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,13 @@ import type { TestServer } from '../helpers/server.js';
 import { serverForTest } from '../helpers/setup.js';
 
 const PYTHON_DIR = resolve(fileURLToPath(import.meta.url), '../../../../test/compat/python');
-const STORIES = ['core', 'signal', 'cancel', 'activity-cancel', 'terminate'];
+const STORIES = ['core', 'signal', 'cancel', 'activity-cancel', 'terminate', 'token-faults'];
+const BOTO2_STORIES = ['tutorial', 'workflow', 'visibility'];
+/**
+ * boto 2 is Debian's python3-boto, for Debian's own python3 (boto3 lives in another python, the
+ * one `python3` finds first). .ci/run installs it when it is missing.
+ */
+const DEBIAN_PYTHON = '/usr/bin/python3';
 const SCRIPT_TIMEOUT_MS = 90_000;
 
 interface ScriptResult {
@@ -46,9 +54,16 @@ function scriptEnv(endpoint: string, extra: Record<string, string>): NodeJS.Proc
   };
 }
 
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<ScriptResult> {
+/** Whether Debian's python3 imports boto 2's SWF classes; what went wrong when it does not. */
+function boto2Missing(): string | undefined {
+  const probe = spawnSync(DEBIAN_PYTHON, ['-c', 'import boto.swf.layer1, boto.swf.layer2'], { encoding: 'utf8' });
+  if (probe.error) return `${DEBIAN_PYTHON}: ${probe.error.message}`;
+  return probe.status === 0 ? undefined : `${DEBIAN_PYTHON} cannot import boto 2 (apt-get install python3-boto): ${probe.stderr.trim()}`;
+}
+
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, python = 'python3'): Promise<ScriptResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('python3', [join(PYTHON_DIR, script), ...args], { cwd: PYTHON_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, [join(PYTHON_DIR, script), ...args], { cwd: PYTHON_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -72,7 +87,7 @@ function assertPassed(result: ScriptResult, stories: string[], driver: string, s
   assert.match(result.stdout, /ALL CHECKS PASSED \(\d+ checks\)/, report);
 }
 
-describe('boto3 and AWS CLI v1 compatibility', { concurrency: 2 }, () => {
+describe('python clients: boto3, AWS CLI v1, boto 2', { concurrency: 2 }, () => {
   // The slowest job first: every call here starts the installed `aws` command.
   test('the installed aws command: activity cancellation, respond-activity-task-canceled with options and --cli-input-json', async (t) => {
     const { server } = await serverForTest(t, { clock: 'virtual' });
@@ -92,11 +107,24 @@ describe('boto3 and AWS CLI v1 compatibility', { concurrency: 2 }, () => {
     assertPassed(result, STORIES, 'aws-cli', server);
   });
 
+  // Under CI a client that cannot be installed fails the suite; elsewhere the test says why it skipped.
+  const boto2 = boto2Missing();
+  const boto2Skip = boto2 !== undefined && process.env.CI !== 'true' ? boto2 : false;
+
+  test('boto 2 (layer1 and layer2) drives every story, its own workflow and its tutorial decider', { skip: boto2Skip }, async (t) => {
+    assert.equal(boto2, undefined, boto2);
+    const { server } = await serverForTest(t, { clock: 'virtual' });
+    const result = await runScript('boto2_workflow.py', [], scriptEnv(server.url, {}), DEBIAN_PYTHON);
+    assertPassed(result, [...STORIES, ...BOTO2_STORIES], 'boto2', server);
+  });
+
   test('a failed check ends each script with a non-zero status', async (t) => {
     const { server } = await serverForTest(t, { clock: 'virtual' });
     const env = scriptEnv(server.url, { COMPAT_INJECT_FAILURE: '1' });
-    for (const script of ['boto3_workflow.py', 'cli_workflow.py']) {
-      const result = await runScript(script, [], env);
+    const scripts: [string, string][] = [['boto3_workflow.py', 'python3'], ['cli_workflow.py', 'python3']];
+    if (boto2 === undefined) scripts.push(['boto2_workflow.py', DEBIAN_PYTHON]);
+    for (const [script, python] of scripts) {
+      const result = await runScript(script, [], env, python);
       const report = `${script}: exit ${result.status}\n${result.stdout}\n${result.stderr}`;
       assert.equal(result.status, 1, report);
       assert.match(result.stderr, /CHECK FAILED after 1 checks: .*inverted on purpose/, report);

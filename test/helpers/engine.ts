@@ -18,6 +18,7 @@ import {
   type ExecutionConfig,
   type ExecutionState,
   type Limits,
+  type TaskTokenClaims,
   type StartRunInput,
   type TypeInfo,
 } from '../../src/engine/index.js';
@@ -92,9 +93,20 @@ export class EngineRun {
     return this.current;
   }
 
-  /** Deterministic ids: "id-1", "id-2", ... across the whole run. */
+  /** What each task token was minted for. */
+  readonly tokenClaims = new Map<string, TaskTokenClaims>();
+
+  /** Deterministic ids and task tokens: "id-1", "id-2", ... across the whole run. */
   context(): EngineContext {
-    return { now: this.now, newId: () => `id-${++this.lastId}` };
+    return {
+      now: this.now,
+      newId: () => `id-${++this.lastId}`,
+      newTaskToken: (claims) => {
+        const token = `id-${++this.lastId}`;
+        this.tokenClaims.set(token, claims);
+        return token;
+      },
+    };
   }
 
   /** startRun with fixed settings (domain "dom", workflowId "wf", runId "run-1"), overridable. */

@@ -71,10 +71,26 @@ export async function takeDecisionTask(swf: SWFClient, f: Fixture, from: Run | s
   return task as TakenDecisionTask;
 }
 
+/** What an SDK answer held on the wire: its members without the SDK's `$metadata`. */
+function wireMembers(answer: object): Record<string, unknown> {
+  const { $metadata: _, ...members } = answer as Record<string, unknown>;
+  return members;
+}
+
+/** An empty decision poll's answer is exactly this: no task member at all (no taskToken, no events). */
+export function assertEmptyDecisionTask(task: DecisionTask, what = 'an empty decision poll'): void {
+  assert.deepEqual(wireMembers(task), { previousStartedEventId: 0, startedEventId: 0 }, what);
+}
+
+/** An empty activity poll's answer is exactly `{startedEventId: 0}`. */
+export function assertEmptyActivityTask(task: ActivityTask, what = 'an empty activity poll'): void {
+  assert.deepEqual(wireMembers(task), { startedEventId: 0 }, what);
+}
+
 /** Polls a decision task list (the fixture's unless named) and insists that it stays empty. */
 export async function expectNoDecisionTask(swf: SWFClient, f: Fixture, taskList = f.taskList): Promise<void> {
   const task = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: taskList } }));
-  assert.equal(task.taskToken, '', `no decision task expected on ${taskList}`);
+  assertEmptyDecisionTask(task, `no decision task expected on ${taskList}`);
 }
 
 /** Answers a decision task; `extra` adds the call's other members (a task list override, a context). */
@@ -105,7 +121,7 @@ export async function takeActivityTask(swf: SWFClient, f: Fixture, activityId?: 
 /** Polls the fixture's activity task list and insists that it stays empty. */
 export async function expectNoActivityTask(swf: SWFClient, f: Fixture): Promise<void> {
   const task = await swf.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList } }));
-  assert.equal(task.taskToken, '', 'no activity task expected');
+  assertEmptyActivityTask(task, 'no activity task expected');
 }
 
 export async function describeRun(swf: SWFClient, f: Fixture, run: Run): Promise<DescribeWorkflowExecutionCommandOutput> {

@@ -150,7 +150,7 @@ test('heartbeat details are capped at 2048 characters', async () => {
   const ok = await swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken, details: 'x'.repeat(2048) }));
   assert.equal(ok.cancelRequested, false);
   await expectFault(swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken, details: 'x'.repeat(2049) })), 'ValidationException');
-  await expectFault(swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: 'no-such-token' })), 'UnknownResourceFault');
+  await expectFault(swf.send(new RecordActivityTaskHeartbeatCommand({ taskToken: 'no-such-token' })), 'ValidationException', 'Invalid token');
   // Canceled without a request: accepted, and the event names no cancel request.
   await swf.send(new RespondActivityTaskCanceledCommand({ taskToken: task.taskToken }));
   const events = await history(swf, f.domain, run);

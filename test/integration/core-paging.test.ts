@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-swf';
 import { serverForFile } from '../helpers/setup.js';
 import { eventTypes, expectFault, history, registerFixture, type Fixture } from '../helpers/swf.js';
-import { complete, respond, startRun, startTimer, takeDecisionTask, type Run } from '../helpers/workflow.js';
+import { assertEmptyDecisionTask, complete, respond, startRun, startTimer, takeDecisionTask, type Run } from '../helpers/workflow.js';
 
 // A server of its own: ListDomains sees every domain on the server.
 const { swf } = await serverForFile();
@@ -172,7 +172,7 @@ test('PollForDecisionTask pages: the token brings the next page of the SAME task
   assert.equal(events.length, startedEventId);
   assert.equal(eventTypes(events).filter((t) => t === 'DecisionTaskStarted').length, 2);
   const empty = await swf.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList } }));
-  assert.equal(empty.taskToken, '');
+  assertEmptyDecisionTask(empty);
 
   await respond(swf, task.taskToken, [complete()]);
   assert.equal(eventTypes(await history(swf, f.domain, execution)).at(-1), 'WorkflowExecutionCompleted');

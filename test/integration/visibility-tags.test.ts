@@ -131,11 +131,11 @@ test('an execution takes up to 5 tags, and each finds it in a tagFilter', async 
   );
 });
 
-test('--region and --account-id set the ARNs', async (t) => {
+test('--account-id sets the ARNs; the region is the one the request was signed for (core-domains has the unsigned case)', async (t) => {
   const { swf: client } = await serverForTest(t, { args: ['--region', 'eu-west-1', '--account-id', '123456789012'] });
   const name = uniqueName('regional');
   await client.send(new RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '1', tags: [{ key: 'k', value: 'v' }] }));
-  const arn = `arn:aws:swf:eu-west-1:123456789012:/domain/${name}`;
+  const arn = `arn:aws:swf:us-east-1:123456789012:/domain/${name}`; // the test client signs for us-east-1
   assert.equal((await client.send(new DescribeDomainCommand({ name }))).domainInfo?.arn, arn);
   assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags, [{ key: 'k', value: 'v' }]);
   await expectFault(client.send(new ListTagsForResourceCommand({ resourceArn: arnOf(name) })), 'UnknownResourceFault');

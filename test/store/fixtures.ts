@@ -27,7 +27,7 @@ export function makeRun(spec: RunSpec): { state: ExecutionState; events: History
       ...(spec.input !== undefined ? { input: spec.input } : {}),
       tagList: spec.tags ?? [],
     },
-    { now: spec.start ?? 1_700_000_000_000, newId: () => `${spec.runId}-id-${++ids}` },
+    { now: spec.start ?? 1_700_000_000_000, newId: () => `${spec.runId}-id-${++ids}`, newTaskToken: () => `${spec.runId}-id-${++ids}` },
   );
   return { state: t.state, events: t.events };
 }

@@ -46,6 +46,8 @@ test('startRun records WorkflowExecutionStarted and schedules the first decision
     },
   ]);
   assert.deepEqual(run.state.decision, { scheduled: { eventId: 2, token: 'id-1', taskList: 'decisions' }, previousStartedEventId: 0, pendingWhileStarted: false });
+  // The token is minted for this very task, so that it can name it once the task is gone.
+  assert.deepEqual(run.tokenClaims.get('id-1'), { kind: 'decision', domain: 'dom', workflowId: 'wf', runId: 'run-1', scheduledEventId: 2 });
   assert.equal(run.state.nextEventId, 3);
   assert.equal(run.state.startTimestamp, T0);
   assert.equal(run.state.cancelRequested, false);

@@ -73,6 +73,7 @@ test('ScheduleActivityTask takes the type defaults: event, task, deadlines, stat
     startToCloseTimeout: '300',
     heartbeatTimeout: 'NONE',
   });
+  assert.deepEqual(run.tokenClaims.get('id-2'), { kind: 'activity', domain: 'dom', workflowId: 'wf', runId: 'run-1', scheduledEventId: 5 });
   assert.equal(run.state.latestActivityTaskTimestamp, now);
   // Scheduling needs no decision: the decider hears of the activity when it closes.
   assert.equal(run.state.decision.scheduled, undefined);

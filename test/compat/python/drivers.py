@@ -56,12 +56,15 @@ class Boto3Driver:
         return self.call(operation, **params)
 
     def fault(self, operation, **params):
+        return self.fault_with_message(operation, **params)[0]
+
+    def fault_with_message(self, operation, **params):
         from botocore.exceptions import ClientError
 
         try:
             self.call(operation, **params)
         except ClientError as error:
-            return error.response["Error"]["Code"]
+            return error.response["Error"]["Code"], error.response["Error"]["Message"]
         raise CheckFailed(f"{operation} succeeded where a fault was expected")
 
 
@@ -135,10 +138,46 @@ class CliDriver:
         return self._answer(operation, self._run(operation, ["--cli-input-json", json.dumps(params)]))
 
     def fault(self, operation, **params):
+        return self.fault_with_message(operation, **params)[0]
+
+    def fault_with_message(self, operation, **params):
         done = self._run(operation, self.options(operation, params))
         if done.returncode == 0:
             raise CheckFailed(f"aws swf {kebab(operation)} succeeded where a fault was expected")
-        match = re.search(r"An error occurred \((\w+)\)", done.stderr)
+        match = re.search(r"An error occurred \((\w+)\) when calling the \w+ operation: (.*)", done.stderr)
         if not match:
             raise CheckFailed(f"aws swf {kebab(operation)} failed without an SWF fault: {done.stderr.strip()}")
-        return match.group(1)
+        return match.group(1), match.group(2).strip()
+
+
+class Boto2Driver:
+    """boto 2 (Debian's python3-boto): every call through `boto.swf.layer1.Layer1.json_request`, the
+    path each of its typed methods takes: boto 2's own signing, its framing (the long
+    `com.amazonaws.swf.service.model.SimpleWorkflowService.` target, `application/json`) and its
+    fault parsing (SWFResponseError). Answers are the plain JSON, timestamps as epoch seconds.
+    """
+
+    name = "boto2"
+
+    def __init__(self, layer1):
+        self.layer1 = layer1
+
+    def call(self, operation, **params):
+        # json_request drops None and {} members, as every typed Layer1 method relies on.
+        answer = self.layer1.json_request(operation, params)
+        return {} if answer is None else answer
+
+    def call_input_json(self, operation, params):
+        return self.call(operation, **params)
+
+    def fault(self, operation, **params):
+        return self.fault_with_message(operation, **params)[0]
+
+    def fault_with_message(self, operation, **params):
+        from boto.exception import SWFResponseError
+
+        try:
+            self.call(operation, **params)
+        except SWFResponseError as error:
+            return error.error_code, error.body.get("message")
+        raise CheckFailed(f"{operation} succeeded where a fault was expected")

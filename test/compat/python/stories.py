@@ -433,11 +433,40 @@ def story_terminate(ctx):
     expect_fault(ctx, "RespondActivityTaskCompleted", "activity result for a terminated run", taskToken=work["taskToken"], result="late")
     expect_fault(ctx, "TerminateWorkflowExecution", "terminate a terminated run", domain=ctx.domain, **run)
     empty = api.call("PollForDecisionTask", domain=ctx.domain, taskList={"name": ctx.decider_list}, identity=DECIDER)
-    equal(empty["taskToken"], "", "no decision task of a terminated run is handed out")
+    # The CLI pages PollForDecisionTask and prints the members the answer lacked as null.
+    empty = {key: value for key, value in empty.items() if value is not None}
+    equal(empty, {"previousStartedEventId": 0, "startedEventId": 0}, "no decision task of a terminated run is handed out")
+    empty = api.call("PollForActivityTask", domain=ctx.domain, taskList={"name": ctx.activity_list}, identity=WORKER)
+    equal(empty, {"startedEventId": 0}, "an empty activity poll carries no task member")
     ctx.advance(30)
     expect_history(history(ctx, run), expected, "terminate after its timer was due")
     equal(closed_executions(ctx, "TERMINATED"), [run], "terminate: the TERMINATED list")
     equal(api.call("CountOpenWorkflowExecutions", domain=ctx.domain, startTimeFilter={"oldestDate": 0})["count"], 0, "no open runs are left")
+
+
+def story_token_faults(ctx):
+    """Task tokens of answered tasks and closed runs, and strings that are no token, faulted in SWF's words."""
+    api = ctx.api
+    run = start(ctx, "tokens")
+    decision = poll_decision(ctx, run, 3, 0)
+    decide(ctx, decision, [schedule(ctx, "t1", "x")])
+
+    def expect(operation, code, message, **params):
+        equal(api.fault_with_message(operation, **params), (code, message), f"{operation}: the fault and its message")
+
+    expect("RespondDecisionTaskCompleted", UNKNOWN, "Unknown decision task, scheduledEventId = 2", taskToken=decision["taskToken"], decisions=[])
+    work = poll_activity(ctx, run, "t1", "x", 6)
+    expect("RespondDecisionTaskCompleted", "ValidationException", "Invalid token", taskToken=work["taskToken"], decisions=[])
+    api.call("RespondActivityTaskCompleted", taskToken=work["taskToken"], result="done")
+    for operation in ("RecordActivityTaskHeartbeat", "RespondActivityTaskCompleted", "RespondActivityTaskFailed", "RespondActivityTaskCanceled"):
+        expect(operation, UNKNOWN, "Unknown activity, scheduledEventId = 5", taskToken=work["taskToken"])
+        expect(operation, "ValidationException", "Invalid token", taskToken="not-a-token")
+    decide(ctx, poll_decision(ctx, run, 9, 3), [complete("ok")])
+    closed = f"Unknown execution: WorkflowExecution=[workflowId={run['workflowId']}, runId={run['runId']}]"
+    expect("RecordActivityTaskHeartbeat", UNKNOWN, closed, taskToken=work["taskToken"])
+    expect("RespondDecisionTaskCompleted", UNKNOWN, closed, taskToken=decision["taskToken"], decisions=[])
+    expect("SignalWorkflowExecution", UNKNOWN, f"Unknown execution, workflowId = {run['workflowId']}", domain=ctx.domain, workflowId=run["workflowId"], signalName="late")
+    expect("SignalWorkflowExecution", UNKNOWN, closed, domain=ctx.domain, **run, signalName="late")
 
 
 STORIES = {
@@ -446,6 +475,7 @@ STORIES = {
     "cancel": story_cancel,
     "activity-cancel": story_activity_cancel,
     "terminate": story_terminate,
+    "token-faults": story_token_faults,
 }
 
 
