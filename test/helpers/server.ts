@@ -22,6 +22,19 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What a server printed is kept up to this many characters (a benchmark logs a line per request). */
+const MAX_KEPT = 16 * 1024 * 1024;
+
+const keptSize = new WeakMap<string[], number>();
+
+/** Appends `chunk`, dropping the oldest chunks once the total passes MAX_KEPT. */
+function keep(chunks: string[], chunk: string): void {
+  chunks.push(chunk);
+  let total = (keptSize.get(chunks) ?? 0) + chunk.length;
+  while (total > MAX_KEPT && chunks.length > 1) total -= chunks.shift()?.length ?? 0;
+  keptSize.set(chunks, total);
+}
+
 export class TestServer {
   private constructor(
     readonly url: string,
@@ -50,12 +63,12 @@ export class TestServer {
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     const output: string[] = [];
-    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => keep(output, d.toString()));
     // Kept for the life of the process (not only until it listens): tests read its log lines.
     const stdout: string[] = [];
     child.stdout?.on('data', (d: Buffer) => {
-      output.push(d.toString());
-      stdout.push(d.toString());
+      keep(output, d.toString());
+      keep(stdout, d.toString());
     });
     const url = await new Promise<string>((resolvePromise, reject) => {
       let buffered = '';
