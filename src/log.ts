@@ -40,7 +40,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // line of a shutdown) must reach the terminal or the collector, and a write per request
   // costs microseconds next to the request's fsync.
   if (format === 'pretty') {
-    return pino(settings, pretty({ colorize: process.stdout.isTTY === true, sync: true, destination: 1, ignore: 'pid', translateTime: 'SYS:HH:MM:ss.l' }));
+    return pino(settings, pretty({ colorize: process.stdout.isTTY === true, sync: true, destination: 1, ignore: 'pid', translateTime: 'SYS:HH:MM:ss.l', singleLine: true }));
   }
   return pino(settings, pino.destination({ dest: 1, sync: true }));
 }
