@@ -57,7 +57,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+      // --help, -V and `help <command>` end with exit code 0; a help shown because a
+      // subcommand is missing ends with 1.
+      if (err.exitCode === 0) return EXIT_OK;
       // Everything else commander raises (unknown command or option, missing argument, a bare
       // `openswf` or `openswf domains` that printed the help) is a usage mistake.
       return EXIT_USAGE;

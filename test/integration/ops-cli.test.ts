@@ -48,6 +48,11 @@ test('--help on every command prints its usage and exits 0', async () => {
     assert.equal(r?.code, 0, `openswf ${command.join(' ')} --help: ${r?.stderr}`);
     assert.match(r?.stdout ?? '', new RegExp(`^Usage: openswf ${command.join(' ')}`.trimEnd()), command.join(' '));
   });
+  for (const args of [['help'], ['help', 'executions'], ['executions', 'help', 'history'], ['domains', '-h']]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 0, `openswf ${args.join(' ')}`);
+    assert.match(r.stdout, /^Usage: openswf/);
+  }
   const serve = await runCli(['serve', '--help']);
   for (const flag of ['--port', '--in-memory', '--log-format', '--log-level', '--shutdown-timeout', '--database-url']) assert.match(serve.stdout, new RegExp(flag));
 });
