@@ -22,7 +22,7 @@ import { Throttle, type ThrottleRates } from './throttle.js';
 import { AfterCommit } from '../lambda/after-commit.js';
 import { LambdaFunctions } from '../lambda/config.js';
 import { LambdaInvoker } from '../lambda/invoker.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, errorField, type Logger } from '../log.js';
 import { Metrics } from './metrics.js';
 import { Health } from './health.js';
 import { probeRoutes } from './probes.js';
@@ -182,7 +182,7 @@ export function createApp(options: AppOptions = {}): App {
       if (stopping) throw new StartAborted();
       started = true;
       timers?.start();
-      lambdaInvoker.resume().catch((err: unknown) => log.error({ err }, 'lambda: resume failed'));
+      lambdaInvoker.resume().catch((err: unknown) => log.error({ err: errorField(err) }, 'lambda: resume failed'));
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${host}:${address.port}`;

@@ -7,7 +7,7 @@
  * request log's InternalFailure lines only, and a probe that succeeds again ends the episode.
  * Corruption found at run time never ends by itself: /ready stays 503 until a restart.
  */
-import type { Logger } from '../log.js';
+import { errorField, type Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 import { storeUnavailableReason } from '../store/errors.js';
 
@@ -44,7 +44,7 @@ export class Health {
     if (CORRUPTION.test(reason)) this.corrupt = true;
     if (this.failure === undefined) {
       this.failure = reason;
-      this.log.error({ reason, err }, `store failed: ${reason}; /ready answers 503 until it answers again`);
+      this.log.error({ reason, err: errorField(err) }, `store failed: ${reason}; /ready answers 503 until it answers again`);
     }
     return true;
   }
@@ -62,7 +62,7 @@ export class Health {
     } catch (err) {
       if (!this.noteError(err)) {
         const reason = err instanceof Error ? err.message : String(err);
-        if (this.failure === undefined) this.log.error({ reason, err }, `store failed: ${reason}`);
+        if (this.failure === undefined) this.log.error({ reason, err: errorField(err) }, `store failed: ${reason}`);
         this.failure ??= reason;
       }
       return { ready: false, reason: this.failure ?? 'store failed' };

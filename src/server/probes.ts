@@ -5,7 +5,7 @@
  * GET /metrics  Prometheus' text format (docs/operations.md).
  */
 import type http from 'node:http';
-import type { Logger } from '../log.js';
+import { errorField, type Logger } from '../log.js';
 import type { Health } from './health.js';
 import { METRICS_CONTENT_TYPE } from './metrics.js';
 
@@ -33,7 +33,7 @@ export function probeRoutes(health: Health, renderMetrics: () => Promise<string>
         } catch (err) {
           // The store-backed gauges could not be read; the readiness probe says why.
           health.noteError(err);
-          log.debug({ err }, 'metrics: store gauges unavailable');
+          log.debug({ err: errorField(err) }, 'metrics: store gauges unavailable');
           send(res, 503, 'text/plain', 'metrics unavailable: the store does not answer (see /ready)\n');
           return true;
         }
