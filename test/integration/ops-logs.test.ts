@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeDomainCommand, ListDomainsCommand, SignalWorkflowExecutionCommand, StartWorkflowExecutionCommand } from '@aws-sdk/client-swf';
-import { serverForTest } from '../helpers/setup.js';
+import { restartableServer, serverForTest } from '../helpers/setup.js';
 import { TestServer } from '../helpers/server.js';
 import { faultOf, registerFixture } from '../helpers/swf.js';
-import { respond, takeDecisionTask, complete } from '../helpers/workflow.js';
+import { complete, respond, startRun, startTimer, takeDecisionTask } from '../helpers/workflow.js';
 import { startCli } from '../helpers/cli.js';
 import net, { type AddressInfo } from 'node:net';
 
@@ -92,4 +92,24 @@ test('--log-format pretty writes lines for people; --log-level warn leaves out t
   quiet.kill('SIGTERM');
   assert.equal(await exited, 0);
   assert.equal(out, '', 'nothing below warn is written');
+});
+
+test('a deadline that fires late is warned about and counted in openswf_timer_lateness_seconds', async (t) => {
+  // Lateness is real time by nature (a virtual clock fires each deadline at its due time):
+  // a timer falls due while the server is down, and fires, late, when it comes back.
+  const node = await restartableServer(t, { clock: 'real' });
+  const f = await registerFixture(node.swf);
+  const run = await startRun(node.swf, f, 'late');
+  const task = await takeDecisionTask(node.swf, f, run);
+  await respond(node.swf, task.taskToken, [startTimer('t', '1')]);
+  const armedAt = Date.now();
+  await node.server.stop();
+  await new Promise((resolve) => setTimeout(resolve, armedAt + 2_500 - Date.now()));
+  await node.restart();
+  const warning = await node.server.waitForLog((l) => l.level === 'warn' && /^a deadline fired \d+ ms late/.test(String(l.msg)));
+  assert.ok(Number(warning.lateMs) > 1_000, `late by more than a second: ${warning.lateMs} ms`);
+  assert.equal(warning.deadline, 'timer');
+  const text = await (await fetch(`${node.server.url}/metrics`)).text();
+  assert.match(text, /^openswf_timer_lateness_seconds_count 1$/m);
+  assert.match(text, /^openswf_timer_lateness_seconds_bucket\{le="1"\} 0$/m, 'more than a second late');
 });
