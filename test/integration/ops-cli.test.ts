@@ -17,6 +17,13 @@ import { cliJson, runCli, startCli } from '../helpers/cli.js';
 const { server, swf } = await serverForFile();
 const at = ['--endpoint', server.url];
 
+/** Runs the calls a few at a time: dozens of node processes at once would starve the test file running beside this one. */
+async function inBatches<T>(calls: (() => Promise<T>)[], size = 3): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < calls.length; i += size) results.push(...(await Promise.all(calls.slice(i, i + size).map((call) => call()))));
+  return results;
+}
+
 const COMMANDS = [
   [],
   ['serve'],
@@ -42,7 +49,7 @@ const COMMANDS = [
 ];
 
 test('--help on every command prints its usage and exits 0', async () => {
-  const results = await Promise.all(COMMANDS.map((command) => runCli([...command, '--help'])));
+  const results = await inBatches(COMMANDS.map((command) => () => runCli([...command, '--help'])));
   COMMANDS.forEach((command, i) => {
     const r = results[i];
     assert.equal(r?.code, 0, `openswf ${command.join(' ')} --help: ${r?.stderr}`);
@@ -83,7 +90,7 @@ test('usage mistakes exit 2 with a message, everywhere', async () => {
     [['serve', '--port', 'x'], /invalid --port/],
     [['serve', '--log-level', 'loud'], /Allowed choices are/],
   ];
-  const results = await Promise.all(mistakes.map(([args]) => runCli(args)));
+  const results = await inBatches(mistakes.map(([args]) => () => runCli(args)));
   mistakes.forEach(([args, message], i) => {
     const r = results[i];
     assert.equal(r?.code, 2, `openswf ${args.join(' ')} exits 2 (got ${r?.code}): ${r?.stderr}`);
