@@ -44,9 +44,9 @@ export async function stopAll(): Promise<void> {
 }
 
 /** `openswf serve` on a fresh data folder under `dataParent` (removed again by stop()). */
-export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir()): Promise<LaunchedServer> {
+export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir(), nodeArgs: string[] = []): Promise<LaunchedServer> {
   const dataDir = mkdtempSync(join(dataParent, 'openswf-bench-'));
-  const server = await TestServer.start({ pollTimeoutMs, dataDir }).catch((err: unknown) => {
+  const server = await TestServer.start({ pollTimeoutMs, dataDir, nodeArgs }).catch((err: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });

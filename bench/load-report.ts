@@ -19,6 +19,8 @@ export interface TargetResult {
   driverCpuSeconds: number;
   /** The machine's 1-minute load average before and after the run: how noisy the run was. */
   machineLoad: [number, number];
+  /** The 5-minute load average before and after: the longer view of the same. */
+  machineLoad5: [number, number];
   check: { closedCompleted: number; historyAsExpected: number; failures: string[] };
 }
 
@@ -43,6 +45,8 @@ const OPERATION_ORDER = [
   'PollForActivityTask (task)',
   'PollForActivityTask (empty)',
   'RespondActivityTaskCompleted',
+  'long-poll wake-up (start ack → waiting poll answered)',
+  'long-poll wake-up, idle server (probe)',
   'DescribeWorkflowExecution (check)',
   'GetWorkflowExecutionHistory (check, all pages)',
 ];
@@ -75,8 +79,10 @@ export function formatReport(opts: ReportOptions, results: readonly TargetResult
     row('server peak RSS (MiB)', (r) => mib(r.process?.peakRssKb), 1),
     row('server CPU in the run (s)', (r) => r.process?.cpuSeconds, 2),
     row('server CPU per workflow (ms)', (r) => (r.process ? (r.process.cpuSeconds * 1000) / Math.max(1, r.workflowsCompleted) : undefined), 1),
+    row('server CPU per request (ms)', (r) => (r.process ? (r.process.cpuSeconds * 1000) / Math.max(1, r.requests) : undefined), 3),
     row('driver CPU in the run (s)', (r) => r.driverCpuSeconds, 2),
     textRow('machine load avg before/after', (r) => r.machineLoad.map((l) => l.toFixed(2)).join(' / ')),
+    textRow('5-min load avg before/after', (r) => r.machineLoad5.map((l) => l.toFixed(2)).join(' / ')),
     textRow('workflows COMPLETED', (r) => `${r.check.closedCompleted}/${opts.workflows}`),
     textRow('histories as expected', (r) => `${r.check.historyAsExpected}/${opts.workflows}`),
     row('duplicate decision tasks', (r) => r.duplicateDecisionTasks, 0),

@@ -9,6 +9,7 @@
  *   npm run bench -- [--workflows 200] [--activities 3] [--concurrency 4]
  *                    [--target both|openswf|moto] [--endpoint http://host:port]
  *                    [--poll-timeout-ms 60000] [--data-parent DIR] [--time-limit 300] [--stall 30]
+ *                    [--cpu-prof DIR]
  *
  * The run stops by itself: when all N workflows completed, after --time-limit seconds, or
  * after --stall seconds without progress. The exit code is 1 when OpenSWF fails a check
@@ -32,6 +33,7 @@ import {
 import { eventTypes, history, registerFixture, type Fixture } from '../test/helpers/swf.js';
 import { attachEndpoint, launchMoto, launchOpenSwf, sampleProcess, stopAll, type LaunchedServer, type ProcessSample, type TargetName } from './launch.js';
 import { formatReport, type TargetResult } from './load-report.js';
+import { wakeupProbe } from './wakeup-probe.js';
 
 interface LoadOptions {
   workflows: number;
@@ -44,6 +46,8 @@ interface LoadOptions {
   dataParent: string | undefined;
   timeLimitS: number;
   stallS: number;
+  /** Write a V8 CPU profile of the OpenSWF server process into this folder (node --cpu-prof). */
+  cpuProfDir: string | undefined;
 }
 
 /** Latencies (ms) of finished requests per operation, and failed requests by fault name. */
@@ -123,6 +127,14 @@ class Run extends Meter {
   readonly completed = new Set<string>();
   /** Tokens already handed out: a second hand-out of one is a duplicate, not a new task. */
   readonly seenTokens = new Set<string>();
+  /** When each start was acknowledged (performance.now()), to time the long-poll wake-up. */
+  readonly startAckedAt = new Map<string, number>();
+  /**
+   * Long-poll wake-ups: start acknowledged → the first decision task of that run received by
+   * a poll that was already waiting when the start was acknowledged (so queueing behind busy
+   * deciders does not count, only how soon the server hands a new task to a waiting poll).
+   */
+  readonly wakeups: number[] = [];
   duplicateDecisionTasks = 0;
   duplicateActivityTasks = 0;
   nextToStart = 0;
@@ -171,6 +183,7 @@ async function starter(run: Run, client: SWFClient): Promise<void> {
       client.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType, input: workflowId }), { abortSignal: run.abort.signal }),
     );
     if (out?.runId) {
+      run.startAckedAt.set(workflowId, performance.now());
       run.runIds.set(workflowId, out.runId);
       run.progress();
     }
@@ -182,9 +195,12 @@ async function decider(run: Run, client: SWFClient, identity: string): Promise<v
   const signal = run.abort.signal;
   const kind = (out: PollForDecisionTaskCommandOutput | undefined) => `PollForDecisionTask (${out?.taskToken ? 'task' : 'empty'})`;
   while (!run.stopping) {
+    const sentAt = performance.now();
     const task = await run.timed(kind, () => client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity }), { abortSignal: signal }));
     const token = task?.taskToken; // an empty answer carries no token at all
     if (!task || !token) continue;
+    const ackedAt = task.previousStartedEventId ? undefined : run.startAckedAt.get(task.workflowExecution?.workflowId ?? '');
+    if (ackedAt !== undefined && sentAt < ackedAt) run.wakeups.push(performance.now() - ackedAt);
     if (!run.firstHandOut(token)) {
       run.duplicateDecisionTasks++; // the first receiver answers it; answering twice would corrupt the run
       continue;
@@ -318,6 +334,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
     return c;
   };
   const loadBefore = loadavg()[0] ?? NaN;
+  const loadBefore5 = loadavg()[1] ?? NaN;
   const before = sampleProcess(server.pid);
   const driverBefore = process.cpuUsage();
   const t0 = performance.now();
@@ -332,6 +349,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   await Promise.all(loops);
   const driverCpu = process.cpuUsage(driverBefore);
   const loadAfter = loadavg()[0] ?? NaN;
+  const loadAfter5 = loadavg()[1] ?? NaN;
   const runRecorder = run.recorder;
   const after = sampleProcess(server.pid);
   // Checks are timed apart from the run so their requests do not count in its throughput.
@@ -339,6 +357,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   const checkDeadline = setTimeout(() => checkMeter.abort.abort(), opts.timeLimitS * 1000);
   const checked = await check(checkMeter, admin, run);
   clearTimeout(checkDeadline);
+  const probed = await wakeupProbe(() => newClient(server.url, opts), fixture);
   for (const c of clients) c.destroy();
   return {
     target: server.target,
@@ -347,13 +366,19 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
     wallSeconds,
     workflowsCompleted: run.completed.size,
     requests: runRecorder.requests(),
-    latencies: new Map([...runRecorder.latencies, ...checkMeter.recorder.latencies]),
+    latencies: new Map([
+      ...runRecorder.latencies,
+      ...(run.wakeups.length > 0 ? [['long-poll wake-up (start ack → waiting poll answered)', run.wakeups] as const] : []),
+      ...checkMeter.recorder.latencies,
+      ...(probed.length > 0 ? [['long-poll wake-up, idle server (probe)', probed] as const] : []),
+    ]),
     errors: new Map([...runRecorder.errors, ...checkMeter.recorder.errors]),
     duplicateDecisionTasks: run.duplicateDecisionTasks,
     duplicateActivityTasks: run.duplicateActivityTasks,
     process: processDelta(before, after),
     driverCpuSeconds: (driverCpu.user + driverCpu.system) / 1e6,
     machineLoad: [loadBefore, loadAfter],
+    machineLoad5: [loadBefore5, loadAfter5],
     check: checked,
   };
 }
@@ -366,7 +391,8 @@ function processDelta(before: ProcessSample | undefined, after: ProcessSample | 
 
 async function launch(target: TargetName, opts: LoadOptions): Promise<LaunchedServer> {
   if (opts.endpoint) return attachEndpoint(target, opts.endpoint);
-  return target === 'openswf' ? launchOpenSwf(opts.pollTimeoutMs, opts.dataParent) : launchMoto();
+  const nodeArgs = opts.cpuProfDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  return target === 'openswf' ? launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs) : launchMoto();
 }
 
 function parseOptions(argv: string[]): LoadOptions {
@@ -382,6 +408,7 @@ function parseOptions(argv: string[]): LoadOptions {
       'data-parent': { type: 'string' },
       'time-limit': { type: 'string', default: '300' },
       stall: { type: 'string', default: '30' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const positive = (name: string, raw: string): number => {
@@ -402,11 +429,12 @@ function parseOptions(argv: string[]): LoadOptions {
     dataParent: values['data-parent'],
     timeLimitS: positive('time-limit', values['time-limit']),
     stallS: positive('stall', values.stall),
+    cpuProfDir: values['cpu-prof'],
   };
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|moto|both] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S]\n`);
+  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|moto|both] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S] [--cpu-prof DIR]\n`);
   process.exit(2);
 }
 

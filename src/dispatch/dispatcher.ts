@@ -4,13 +4,17 @@
  *
  * Wake-ups are hints, never hand-offs: the claim itself is a transaction, so two woken
  * pollers race for one task and exactly one wins. A generation counter per list closes the
- * gap between a failed claim and the start of the wait.
+ * gap between a failed claim and the start of the wait. When the store says how many tasks a
+ * commit added, only that many waiters wake (the longest waiting first), so a hundred idle
+ * pollers do not all run a claim for one task; a woken poller whose claim fails hands the
+ * wake-up on, so a task is never left waiting for the periodic re-check.
  */
 import type { TaskListKey } from '../store/types.js';
 import { SwfFault } from '../faults.js';
 
 interface ListWaiters {
   generation: number;
+  /** In the order they started waiting (a Set iterates in insertion order). */
   waiters: Set<() => void>;
   pollers: number;
 }
@@ -22,7 +26,14 @@ export class Dispatcher {
   /** Set at shutdown: every poll, waiting or new, answers empty after one claim. */
   private draining = false;
 
-  constructor(private readonly maxPollersPerTaskList: number) {}
+  /**
+   * `mayHaveTask` (Store.mayHaveTask): when it says a list is empty, a poll waits without
+   * running its claim transaction at all.
+   */
+  constructor(
+    private readonly maxPollersPerTaskList: number,
+    private readonly mayHaveTask?: (key: TaskListKey) => boolean,
+  ) {}
 
   private list(id: string): ListWaiters {
     let l = this.lists.get(id);
@@ -33,13 +44,13 @@ export class Dispatcher {
     return l;
   }
 
-  /** Tasks were added to these lists (after commit): wake their pollers. */
+  /** Tasks were added to these lists: wake as many of their pollers (all, if the count is unknown). */
   notify(keys: readonly TaskListKey[]): void {
     for (const key of keys) {
       const l = this.lists.get(taskListId(key));
       if (!l) continue;
       l.generation++;
-      for (const wake of [...l.waiters]) wake();
+      wake(l, key.tasks ?? Number.POSITIVE_INFINITY);
     }
   }
 
@@ -53,7 +64,7 @@ export class Dispatcher {
   notifyAll(): void {
     for (const l of this.lists.values()) {
       l.generation++;
-      for (const wake of [...l.waiters]) wake();
+      wake(l, Number.POSITIVE_INFINITY);
     }
   }
 
@@ -72,7 +83,13 @@ export class Dispatcher {
     try {
       for (;;) {
         const generation = l.generation;
-        const task = await claim();
+        let task: T | undefined;
+        try {
+          task = this.mayHaveTask?.(key) === false ? undefined : await claim();
+        } catch (err) {
+          wake(l, 1); // a task this poller was woken for may still be there (its claim rolled back)
+          throw err;
+        }
         if (task !== undefined) return task;
         const remaining = deadline - Date.now();
         if (remaining <= 0 || signal.aborted || this.draining) return undefined;
@@ -97,5 +114,14 @@ export class Dispatcher {
       l.waiters.add(done);
       signal.addEventListener('abort', done, { once: true });
     });
+  }
+}
+
+/** Wakes up to `n` waiters of a list, the longest waiting first. */
+function wake(l: ListWaiters, n: number): void {
+  let left = n;
+  for (const done of [...l.waiters]) {
+    if (left-- <= 0) break;
+    done();
   }
 }

@@ -99,7 +99,7 @@ export function createApp(options: AppOptions = {}): App {
   const metrics = new Metrics();
   const store = afterCommit.wrap(metrics.timed(backing));
   const health = new Health(store, log);
-  const dispatcher = new Dispatcher(limits.maxPollersPerTaskList);
+  const dispatcher = new Dispatcher(limits.maxPollersPerTaskList, store.mayHaveTask ? (key) => store.mayHaveTask?.(key) ?? true : undefined);
   store.onTasksAdded((keys) => dispatcher.notify(keys));
   let timers: TimerService | undefined;
   const executor = new Executor(clock, limits, {

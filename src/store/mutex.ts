@@ -11,6 +11,14 @@ export class Mutex {
     return new Promise((resolve) => this.waiters.push(() => resolve(() => this.release())));
   }
 
+  /**
+   * Held, or handed on to a waiter that has not run yet. The SQLite store commits its open
+   * batch only when this is false, so every call already queued joins that batch.
+   */
+  get busy(): boolean {
+    return this.locked;
+  }
+
   private release(): void {
     const next = this.waiters.shift();
     if (next) next();

@@ -112,8 +112,17 @@ export interface Store extends StoreReader {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs `fn` in one transaction: all of it commits, or none. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Called after each commit with the task lists that got new tasks (for long-poll wake-ups). */
+  /**
+   * Called with the task lists that got new tasks (for long-poll wake-ups): after each commit,
+   * or (SQLite, group commit) once the call's changes are visible to the next transaction.
+   */
   onTasksAdded(listener: (keys: TaskListKey[]) => void): void;
+  /**
+   * A hint for long polls, answered at once without a transaction: false when the list surely
+   * has no unstarted task the next transaction would see, so a poll that would find nothing
+   * neither claims nor writes. Back ends without it always claim.
+   */
+  mayHaveTask?(key: TaskListKey): boolean;
   /**
    * Back ends shared by several nodes (postgres): called after a commit, of this node or
    * another, that armed deadlines, with the earliest. The timer service wakes for it.
@@ -156,6 +165,11 @@ export interface TaskListKey {
   domain: string;
   kind: TaskKind;
   taskList: string;
+  /**
+   * How many tasks the commit added to this list, when the back end counts them: the
+   * dispatcher then wakes that many waiting pollers, not all. Absent: wake every poller.
+   */
+  tasks?: number;
 }
 
 /** Thrown by insertExecution when the workflowId is already open in the domain. */

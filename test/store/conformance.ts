@@ -197,7 +197,14 @@ export function runStoreConformance(name: string, makeStore: StoreFactory): void
         assert.equal(heard.length, 0, 'listeners ran before commit');
       });
       assert.equal(heard.length, 1);
-      const sortKeys = (keys: TaskListKey[]) => [...keys].sort((a, b) => a.kind.localeCompare(b.kind));
+      // `tasks` (how many were added) is optional: a back end that counts must count right.
+      const sortKeys = (keys: TaskListKey[]) =>
+        [...keys]
+          .sort((a, b) => a.kind.localeCompare(b.kind))
+          .map(({ tasks, ...key }) => {
+            if (tasks !== undefined) assert.equal(tasks, 1);
+            return key;
+          });
       assert.deepEqual(sortKeys(heard[0] ?? []), [
         { domain: 'd', kind: 'activity', taskList: 'acts' },
         { domain: 'd', kind: 'decision', taskList: 'tl' },

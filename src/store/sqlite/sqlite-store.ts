@@ -1,112 +1,222 @@
 /**
- * The embedded back end: one SQLite file through better-sqlite3, in WAL mode.
+ * The embedded back end: one SQLite file through better-sqlite3, in WAL mode, with two
+ * connections: a writer for transactions and a read-only reader for reads outside them.
  *
- * better-sqlite3 is synchronous and cannot hold a transaction across an unrelated `await`, so
- * every transaction takes a mutex: one runs at a time, and since each step is synchronous the
- * only awaits inside are resolved promises. Reads outside transactions wait for the mutex too,
- * so no one sees uncommitted rows.
+ * Writes: better-sqlite3 is synchronous and cannot hold a transaction across an unrelated
+ * `await`, so calls take a mutex and run one at a time on the writer, each inside a SAVEPOINT
+ * of the open batch (group-commit.ts): a call that fails rolls back to its savepoint and
+ * leaves its neighbours' changes alone. The batch commits as soon as no call is running or
+ * queued and no fdatasync is in flight; calls that arrive during an fdatasync join the next
+ * batch, and one fdatasync of the WAL, off the event loop, then makes the whole batch durable.
+ * Every call is answered after the fdatasync that covers its batch: it has then seen only
+ * durable data (its own changes, its batch's, and everything committed before).
+ *
+ * Reads outside transactions use the reader connection and never wait for the writer's mutex,
+ * nor for an fsync: while a batch's fdatasync is in flight the reader holds a snapshot taken
+ * just before that batch's COMMIT, so it sees only what is durable, and no client learns of a
+ * change that a power loss could undo. The snapshot ends when the fdatasync does, before the
+ * batch's callers are answered, so a client always reads what it was told is done.
  */
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
-import type { HistoryEvent } from '../../model/shapes.js';
-import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../../engine/index.js';
+import type { TaskKind } from '../../engine/index.js';
 import { loadMigrations } from '../migrations.js';
 import { Mutex } from '../mutex.js';
-import {
-  DuplicateOpenExecution,
-  type DomainRecord,
-  type ExecutionPage,
-  type ExecutionQuery,
-  type HistoryQuery,
-  type Store,
-  type StoreTx,
-  type TaskListKey,
-  type TaskRow,
-  type TimerRow,
-  type TypeKind,
-  type TypeRecord,
-  domainCounts,
-  type DomainCounts,
-} from '../types.js';
+import { domainCounts, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreReader, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
 import type { Logger } from '../../log.js';
-import { toDomain, toState, toTask, toType, type Row } from '../rows.js';
-import { buildCountQuery, buildListQuery, pageOf, questionMark } from '../visibility-sql.js';
+import { Batch, WalSync, countedTaskLists } from './group-commit.js';
+import { sqliteOperations } from './operations.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
   path: string;
-  /** 'full' (default) fsyncs each commit: an acknowledged call survives power loss too. */
+  /**
+   * 'full' (default): a call is answered after an fdatasync of the WAL covering it, so it
+   * survives power loss too. 'normal': no fdatasync (survives a crash of the process, not of
+   * the machine); for benchmarks' bulk loads and tests.
+   */
   synchronous?: 'full' | 'normal';
+  /**
+   * Tests: awaited after each fdatasync before its batch is answered, so a test can hold the
+   * "disk" and watch which calls and reads wait for it.
+   */
+  afterFsync?: () => Promise<void>;
+  /** Tests: the checkpoint worker's period, and the WAL size at which the writer pauses to let the WAL start over. */
+  checkpoint?: { intervalMs?: number; restartBytes?: number };
   /** Where applied migrations are reported. */
   log?: Logger;
 }
-
 
 /** The first 16 bytes of every SQLite database file. */
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** How often the checkpoint worker copies the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 1_000;
+/**
+ * Page caches, in KiB (SQLite's negative cache_size). better-sqlite3 builds SQLite with 16 MiB
+ * per connection, which a growing database fills on each of the store's three connections:
+ * that made the server's memory grow with the number of runs (RSS 85 MiB at 200 workflows,
+ * 142 at 10,000). The writer keeps the pages it changes most (open runs, queues, deadlines);
+ * the reader's misses are reads from the OS page cache.
+ */
+const WRITER_CACHE_KIB = 4_000;
+const READER_CACHE_KIB = 2_000;
+/**
+ * A WAL this large makes the writer pause for a moment so that it can start over
+ * (checkpoint-worker.ts); when it does, SQLite cuts the file back to this size.
+ */
+const WAL_RESTART_BYTES = 64 * 1024 * 1024;
+/** The longest such a pause may last, should the worker not answer. */
+const MAX_PAUSE_MS = 2_000;
 /** SQLite's default auto-checkpoint threshold, in WAL pages. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1_000;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Db;
+  /** Read-only connection for reads outside transactions; the writer itself for ':memory:'. */
+  private readonly readerDb: Db | undefined;
   private readonly mutex = new Mutex();
-  private readonly statements = new Map<string, Statement>();
   private readonly taskListeners: ((keys: TaskListKey[]) => void)[] = [];
   private readonly tx: StoreTx;
+  private readonly reader: StoreReader;
+  private readonly wal: WalSync | undefined;
+  private readonly sql: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'changes' | 'pending', Statement>;
+  /** Tasks the running call enqueued, for the wake-ups after it. */
   private addedTaskLists: TaskListKey[] = [];
+  /** The open write transaction on the writer connection, if any. */
+  private batch: Batch | undefined;
+  /** The committed batch whose fdatasync is in flight. */
+  private syncing: Batch | undefined;
+  /** The reader's statements that hold and end its snapshot (SQLite takes it at the first read). */
+  private readonly snapshot: { begin: Statement; touch: Statement; end: Statement } | undefined;
+  /** Set when an fdatasync failed: what was committed may not be on disk, so nothing more is answered. */
+  private broken: Error | undefined;
+  private commitScheduled = false;
+  private readonly afterFsync: (() => Promise<void>) | undefined;
   private checkpointer: Worker | undefined;
   private readonly path: string;
+  /** New calls wait for this while the checkpoint worker lets the WAL start over. */
+  private pause: { promise: Promise<void>; resolve: () => void; asked: boolean; timer: NodeJS.Timeout } | undefined;
 
   constructor(options: SqliteOptions) {
+    this.afterFsync = options.afterFsync;
     this.path = options.path;
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const memory = options.path === ':memory:';
+    if (!memory) mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
     try {
-      this.db = new Database(options.path);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-      this.db.pragma('foreign_keys = ON');
-      this.db.pragma('busy_timeout = 5000');
-      this.migrate(options.log);
     } catch (err) {
       // The first statement on a damaged file fails with a bare "file is not a database":
       // say which file, so the operator knows what to restore or move away.
+      this.db.close();
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
         throw new Error(`the database file ${options.path} is corrupt or not an OpenSWF database (${code}: ${(err as Error).message}); restore it from a backup or move it away`, { cause: err });
       }
       throw err;
     }
-    this.tx = this.makeTx();
-    if (options.path !== ':memory:') this.startCheckpointer(options.path);
+    // NORMAL: COMMIT does not fsync; the store's own fdatasync of the WAL does, off the event loop.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+    // When the WAL starts over, SQLite cuts the file back to this size rather than keeping
+    // its high-water mark.
+    this.db.pragma(`journal_size_limit = ${options.checkpoint?.restartBytes ?? WAL_RESTART_BYTES}`);
+    this.migrate(options.log);
+    this.sql = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+      savepoint: this.db.prepare('SAVEPOINT call'),
+      release: this.db.prepare('RELEASE call'),
+      rollbackTo: this.db.prepare('ROLLBACK TO call'),
+      changes: this.db.prepare('SELECT total_changes() AS n').pluck(),
+      pending: this.db.prepare('SELECT 1 FROM tasks WHERE domain = ? AND kind = ? AND task_list = ? AND started = 0 LIMIT 1').pluck(),
+    };
+    this.tx = sqliteOperations(this.db, (key) => this.addedTaskLists.push(key));
+    if (memory) {
+      this.reader = this.tx;
+    } else {
+      this.readerDb = new Database(options.path, { readonly: true });
+      this.readerDb.pragma('busy_timeout = 5000');
+      this.readerDb.pragma(`cache_size = -${READER_CACHE_KIB}`);
+      this.reader = sqliteOperations(this.readerDb);
+      this.snapshot = {
+        begin: this.readerDb.prepare('BEGIN'),
+        touch: this.readerDb.prepare('SELECT 1 FROM schema_migrations LIMIT 1'),
+        end: this.readerDb.prepare('COMMIT'),
+      };
+      if (options.synchronous !== 'normal') {
+        this.wal = new WalSync(`${options.path}-wal`);
+        this.wal.open();
+      }
+      this.startCheckpointer(options.path, options.checkpoint ?? {});
+    }
   }
 
   /**
    * Moves WAL checkpoints off the server's thread (see checkpoint-worker.ts). Should the
    * worker fail, SQLite's own automatic checkpoint takes over again.
    */
-  private startCheckpointer(path: string): void {
+  private startCheckpointer(path: string, options: NonNullable<SqliteOptions['checkpoint']>): void {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
-      workerData: { path, intervalMs: CHECKPOINT_INTERVAL_MS },
+      workerData: {
+        path,
+        intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
+        restartFrames: Math.ceil((options.restartBytes ?? WAL_RESTART_BYTES) / pageSize),
+      },
     });
     const fallBack = () => {
       if (this.checkpointer !== worker) return;
       this.checkpointer = undefined;
+      this.endPause();
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
     };
-    worker.on('message', (message: { ready?: boolean }) => {
-      if (message.ready && this.checkpointer === worker && this.db.open) this.db.pragma('wal_autocheckpoint = 0');
+    worker.on('message', (message: { ready?: boolean; walFrames?: number; caughtUp?: boolean }) => {
+      if (this.checkpointer !== worker) return;
+      if (message.ready && this.db.open) this.db.pragma('wal_autocheckpoint = 0');
+      if (message.walFrames !== undefined) this.beginPause();
+      if (message.caughtUp !== undefined) this.endPause();
     });
     worker.on('error', fallBack);
     worker.on('exit', fallBack);
     worker.unref();
     this.checkpointer = worker;
+  }
+
+  /**
+   * The WAL has grown: hold new calls, let the open batch commit and reach the disk, then have
+   * the worker copy the last frames. The next batch then begins on a fully copied WAL, which
+   * SQLite rewinds at its COMMIT (checkpoint-worker.ts says why it cannot otherwise).
+   */
+  private beginPause(): void {
+    if (this.pause) return;
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.pause = { promise, resolve, asked: false, timer: setTimeout(() => this.endPause(), MAX_PAUSE_MS) };
+    this.catchUpWhenIdle();
+  }
+
+  /** Called whenever the writer may have become idle: no call, no batch, no fdatasync. */
+  private catchUpWhenIdle(): void {
+    if (!this.pause || this.pause.asked || this.batch || this.syncing || this.mutex.busy) return;
+    this.pause.asked = true;
+    this.checkpointer?.postMessage('catch-up');
+  }
+
+  private endPause(): void {
+    const pause = this.pause;
+    if (!pause) return;
+    this.pause = undefined;
+    clearTimeout(pause.timer);
+    pause.resolve();
   }
 
   private migrate(log: Logger | undefined): void {
@@ -124,68 +234,187 @@ export class SqliteStore implements Store {
     }
   }
 
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    while (this.pause) await this.pause.promise;
     const release = await this.mutex.acquire();
+    let batch: Batch | undefined;
+    let outcome: { ok: true; value: T } | { ok: false; err: unknown } = { ok: false, err: this.broken };
     let added: TaskListKey[] = [];
     try {
-      this.db.exec('BEGIN IMMEDIATE');
-      this.addedTaskLists = [];
-      try {
-        const result = await fn(this.tx);
-        this.db.exec('COMMIT');
-        added = this.addedTaskLists;
-        return result;
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
-      } finally {
+      if (!this.broken) {
+        batch = this.openBatch();
+        const changesBefore = this.sql.changes.get() as number;
+        this.sql.savepoint.run();
         this.addedTaskLists = [];
+        try {
+          outcome = { ok: true, value: await fn(this.tx) };
+          this.sql.release.run();
+          if ((this.sql.changes.get() as number) !== changesBefore) batch.dirty = true;
+          added = this.addedTaskLists;
+        } catch (err) {
+          outcome = { ok: false, err };
+          this.undoCall(batch);
+        } finally {
+          this.addedTaskLists = [];
+        }
       }
     } finally {
       release();
-      if (added.length > 0) for (const l of this.taskListeners) l(added);
+      this.scheduleCommit();
+      this.catchUpWhenIdle();
     }
+    // The new tasks are visible to the next call on the writer at once: a woken poller's
+    // claim joins this batch (the commit waits for the next turn of the event loop) or a
+    // later one, so the task it hands out is durable when its poll is answered.
+    if (added.length > 0) {
+      const keys = countedTaskLists(added);
+      for (const l of this.taskListeners) l(keys);
+    }
+    if (batch) await batch.durable;
+    if (!outcome.ok) throw outcome.err;
+    return outcome.value;
   }
 
-  onTasksAdded(listener: (keys: TaskListKey[]) => void): void {
-    this.taskListeners.push(listener);
-  }
-
-  async close(): Promise<void> {
-    const worker = this.checkpointer;
-    this.checkpointer = undefined;
-    if (worker) {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.ref(); // keep the process alive until the worker has closed its connection
-      worker.postMessage('stop');
-      await exited;
-    }
-    const release = await this.mutex.acquire();
-    try {
-      this.db.close();
-    } finally {
-      release();
-    }
+  /** The batch this call joins: the open one, or a new write transaction. */
+  private openBatch(): Batch {
+    if (this.batch) return this.batch;
+    this.sql.begin.run();
+    this.batch = new Batch();
+    return this.batch;
   }
 
   /**
-   * The server's own connection answers from its page cache, so it may not notice that the
-   * file under it was damaged or replaced: a fresh read-only connection reads the file itself.
+   * Rolls back only the failed call's changes. Some errors (SQLITE_FULL, I/O errors) make
+   * SQLite roll back the whole transaction: then the batch is gone and each of its calls fails.
+   */
+  private undoCall(batch: Batch): void {
+    if (this.db.inTransaction) {
+      try {
+        this.sql.rollbackTo.run();
+        this.sql.release.run();
+        return;
+      } catch (err) {
+        if (this.db.inTransaction) this.sql.rollback.run();
+        this.batch = undefined;
+        batch.fail(err);
+        return;
+      }
+    }
+    this.batch = undefined;
+    batch.fail(new Error('SQLite rolled the batch back'));
+  }
+
+  /**
+   * Commits the open batch on the next turn of the event loop, so the calls already under way
+   * (requests read in this turn, pollers just woken by this batch's tasks) join it first.
+   */
+  private scheduleCommit(): void {
+    if (this.commitScheduled || !this.batch || this.syncing) return;
+    this.commitScheduled = true;
+    setImmediate(() => {
+      this.commitScheduled = false;
+      this.maybeCommit();
+    });
+  }
+
+  /** Commits the open batch when no call is running or queued and no fdatasync is in flight. */
+  private maybeCommit(): void {
+    if (this.batch && !this.syncing && !this.mutex.busy) this.commit(this.batch);
+  }
+
+  private commit(batch: Batch): void {
+    this.batch = undefined;
+    if (this.broken) {
+      if (this.db.inTransaction) this.sql.rollback.run();
+      batch.fail(this.broken);
+      return;
+    }
+    // Until this batch is durable, reads see the database as it is before its COMMIT.
+    if (batch.dirty && this.wal) this.holdReaderSnapshot();
+    try {
+      this.sql.commit.run();
+    } catch (err) {
+      if (this.db.inTransaction) this.sql.rollback.run();
+      this.endReaderSnapshot();
+      batch.fail(err);
+      return;
+    }
+    // A batch that wrote nothing, or a store without fsync, is durable now: every batch
+    // committed before it has had its fdatasync (none is in flight).
+    if (!batch.dirty || !this.wal) {
+      batch.succeed();
+      this.catchUpWhenIdle();
+      return;
+    }
+    this.syncing = batch;
+    const gate = this.afterFsync;
+    const synced = this.wal.sync();
+    (gate ? synced.then(gate) : synced).then(
+      () => {
+        this.syncing = undefined;
+        this.endReaderSnapshot();
+        batch.succeed();
+        // The calls that ran meanwhile are waiting in the open batch: commit it at once.
+        this.maybeCommit();
+        this.catchUpWhenIdle();
+      },
+      (err: unknown) => {
+        // After a failed fsync the kernel may have dropped the dirty pages: what was committed
+        // may never reach the disk, and retrying cannot tell. Answer nothing more.
+        this.syncing = undefined;
+        this.broken = new Error(`SQLite store unavailable: fdatasync of the WAL failed: ${err instanceof Error ? err.message : String(err)}`);
+        batch.fail(this.broken);
+        this.abandonOpenBatch();
+      },
+    );
+  }
+
+  private holdReaderSnapshot(): void {
+    if (!this.snapshot || this.readerDb?.inTransaction) return;
+    this.snapshot.begin.run();
+    this.snapshot.touch.get();
+  }
+
+  private endReaderSnapshot(): void {
+    if (this.snapshot && this.readerDb?.inTransaction) this.snapshot.end.run();
+  }
+
+  /** The open batch sits on data that may be lost: roll it back and fail its calls. */
+  private abandonOpenBatch(): void {
+    const open = this.batch;
+    if (!open || this.mutex.busy) return; // a running call's release comes back here through maybeCommit
+    this.batch = undefined;
+    if (this.db.inTransaction) this.sql.rollback.run();
+    open.fail(this.broken);
+  }
+
+  /** A read outside transactions: on the reader, which sees only durable data (see above). */
+  private async read<T>(fn: (r: StoreReader) => Promise<T>): Promise<T> {
+    if (this.broken) throw this.broken;
+    if (this.reader !== this.tx) return fn(this.reader);
+    // ':memory:': one connection, which may hold the open batch; wait for the writer's turn.
+    const release = await this.mutex.acquire();
+    try {
+      return await fn(this.reader);
+    } finally {
+      release();
+      this.scheduleCommit();
+    }
+  }
+
+  /** Raw SQL outside transactions, on the connection `read` uses. */
+  private async query<T>(fn: (db: Db) => T): Promise<T> {
+    return this.read(async () => fn(this.readerDb ?? this.db));
+  }
+
+  /**
+   * The connections answer from their page caches and recent pages live in the WAL, so
+   * neither shows that the file under them was damaged or replaced: the file's own header
+   * and a fresh read-only connection do.
    */
   async ping(): Promise<void> {
-    await this.read(async () => void this.db.prepare('SELECT count(*) FROM schema_migrations').get());
+    await this.query((db) => db.prepare('SELECT count(*) FROM schema_migrations').get());
     if (this.path === ':memory:') return;
-    // Pages recently written live in the WAL, where a fresh connection finds them too: the
-    // file's own header is what shows that the file itself was overwritten.
     const header = Buffer.alloc(SQLITE_MAGIC.length);
     const fd = openSync(this.path, 'r');
     let read: number;
@@ -195,7 +424,7 @@ export class SqliteStore implements Store {
       closeSync(fd);
     }
     if (read > 0 && !header.subarray(0, read).equals(SQLITE_MAGIC.subarray(0, read))) {
-      throw Object.assign(new Error('file is not a database (its header is not SQLite\'s)'), { code: 'SQLITE_NOTADB' });
+      throw Object.assign(new Error("file is not a database (its header is not SQLite's)"), { code: 'SQLITE_NOTADB' });
     }
     const probe = new Database(this.path, { readonly: true, fileMustExist: true });
     try {
@@ -206,205 +435,70 @@ export class SqliteStore implements Store {
   }
 
   countsByDomain(): Promise<DomainCounts[]> {
-    return this.read(async () => {
-      const open = this.stmt('SELECT domain, count(*) AS n FROM executions WHERE close_status IS NULL GROUP BY domain').all() as { domain: string; n: number }[];
-      const pending = this.stmt('SELECT domain, kind, count(*) AS n FROM tasks WHERE started = 0 GROUP BY domain, kind').all() as { domain: string; kind: string; n: number }[];
+    return this.query((db) => {
+      const open = db.prepare('SELECT domain, count(*) AS n FROM executions WHERE close_status IS NULL GROUP BY domain').all() as { domain: string; n: number }[];
+      const pending = db.prepare('SELECT domain, kind, count(*) AS n FROM tasks WHERE started = 0 GROUP BY domain, kind').all() as { domain: string; kind: string; n: number }[];
       return domainCounts(open, pending);
     });
   }
 
-  /** Deletes every row but the schema's (the in-memory mode's POST /admin/reset). */
-  async clear(): Promise<void> {
+  /** Deletes every row but the schema's (the in-memory mode's POST /admin/reset), in one call. */
+  clear(): Promise<void> {
+    return this.transaction(async () => {
+      for (const table of ['events', 'execution_tags', 'tasks', 'timers', 'executions', 'types', 'domains']) this.db.exec(`DELETE FROM ${table}`);
+    });
+  }
+
+  /** On the writer, outside any call: it sees the open batch, whose tasks pollers were told of. */
+  mayHaveTask(key: TaskListKey): boolean {
+    if (!this.db.open) return true;
+    return this.sql.pending.get(key.domain, key.kind, key.taskList) !== undefined;
+  }
+
+  onTasksAdded(listener: (keys: TaskListKey[]) => void): void {
+    this.taskListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    this.endPause();
+    const worker = this.checkpointer;
+    this.checkpointer = undefined;
+    if (worker) {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.ref(); // keep the process alive until the worker has closed its connection
+      worker.postMessage('stop');
+      await exited;
+    }
     const release = await this.mutex.acquire();
     try {
-      this.db.transaction(() => {
-        for (const table of ['events', 'execution_tags', 'tasks', 'timers', 'executions', 'types', 'domains']) this.db.exec(`DELETE FROM ${table}`);
-      })();
+      // The last batch commits and reaches the disk before the connections close.
+      if (this.syncing) await Promise.allSettled([this.syncing.durable]);
+      const last = this.batch;
+      if (last) {
+        this.commit(last);
+        await Promise.allSettled([last.durable]);
+      }
+      this.readerDb?.close();
+      this.db.close();
+      this.wal?.close();
     } finally {
       release();
     }
   }
 
-  private async read<T>(fn: () => Promise<T>): Promise<T> {
-    const release = await this.mutex.acquire();
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
-
-  // Reads outside a transaction: each waits for the mutex.
-  getDomain = (name: string) => this.read(() => this.tx.getDomain(name));
-  listDomains = () => this.read(() => this.tx.listDomains());
-  getType = (domain: string, kind: TypeKind, name: string, version: string) => this.read(() => this.tx.getType(domain, kind, name, version));
-  listTypes = (domain: string, kind: TypeKind) => this.read(() => this.tx.listTypes(domain, kind));
-  countTypes = (domain: string, kind: TypeKind) => this.read(() => this.tx.countTypes(domain, kind));
-  getExecution = (runId: string) => this.read(() => this.tx.getExecution(runId));
-  findOpenExecution = (domain: string, workflowId: string) => this.read(() => this.tx.findOpenExecution(domain, workflowId));
-  countOpenExecutions = (domain: string) => this.read(() => this.tx.countOpenExecutions(domain));
-  getHistory = (runId: string, query: HistoryQuery) => this.read(() => this.tx.getHistory(runId, query));
-  listExecutions = (query: ExecutionQuery) => this.read(() => this.tx.listExecutions(query));
-  countExecutions = (query: ExecutionQuery, cap: number) => this.read(() => this.tx.countExecutions(query, cap));
-  getTask = (token: string) => this.read(() => this.tx.getTask(token));
-  countPendingTasks = (domain: string, kind: TaskKind, taskList: string) => this.read(() => this.tx.countPendingTasks(domain, kind, taskList));
-  nextDueAt = () => this.read(() => this.tx.nextDueAt());
-
-  /** The transaction-scoped operations. Synchronous underneath; async to match the Store seam. */
-  private makeTx(): StoreTx {
-    const q = (sql: string) => this.stmt(sql);
-    const store = this;
-    return {
-      async getDomain(name) {
-        const r = q('SELECT * FROM domains WHERE name = ?').get(name) as Row | undefined;
-        return r ? toDomain(r) : undefined;
-      },
-      async listDomains() {
-        return (q('SELECT * FROM domains ORDER BY name').all() as Row[]).map(toDomain);
-      },
-      async getType(domain, kind, name, version) {
-        const r = q('SELECT * FROM types WHERE domain = ? AND kind = ? AND name = ? AND version = ?').get(domain, kind, name, version) as Row | undefined;
-        return r ? toType(r) : undefined;
-      },
-      async listTypes(domain, kind) {
-        return (q('SELECT * FROM types WHERE domain = ? AND kind = ? ORDER BY name, version').all(domain, kind) as Row[]).map(toType);
-      },
-      async countTypes(domain, kind) {
-        return (q('SELECT count(*) AS n FROM types WHERE domain = ? AND kind = ?').get(domain, kind) as { n: number }).n;
-      },
-      async getExecution(runId) {
-        return toState(q('SELECT state FROM executions WHERE run_id = ?').get(runId) as Row | undefined);
-      },
-      async findOpenExecution(domain, workflowId) {
-        return toState(
-          q('SELECT state FROM executions WHERE domain = ? AND workflow_id = ? AND close_status IS NULL').get(domain, workflowId) as Row | undefined,
-        );
-      },
-      async countOpenExecutions(domain) {
-        return (q('SELECT count(*) AS n FROM executions WHERE domain = ? AND close_status IS NULL').get(domain) as { n: number }).n;
-      },
-      async getHistory(runId, query: HistoryQuery) {
-        const rows = query.reverse
-          ? q('SELECT event FROM events WHERE run_id = ? AND event_id < ? ORDER BY event_id DESC LIMIT ?').all(runId, query.after ?? Number.MAX_SAFE_INTEGER, query.limit)
-          : q('SELECT event FROM events WHERE run_id = ? AND event_id > ? ORDER BY event_id LIMIT ?').all(runId, query.after ?? 0, query.limit);
-        return (rows as Row[]).map((r) => JSON.parse(r.event as string) as HistoryEvent);
-      },
-      async listExecutions(query): Promise<ExecutionPage> {
-        const built = buildListQuery(query, questionMark, true);
-        const rows = q(built.sql).all(...built.params) as Row[];
-        return pageOf(query, rows.map((r) => JSON.parse(r.state as string) as ExecutionState));
-      },
-      async countExecutions(query, cap) {
-        const built = buildCountQuery(query, cap, questionMark, true);
-        return (q(built.sql).get(...built.params) as { n: number }).n;
-      },
-      async getTask(token) {
-        const r = q('SELECT * FROM tasks WHERE token = ?').get(token) as Row | undefined;
-        return r ? toTask(r) : undefined;
-      },
-      async countPendingTasks(domain, kind, taskList) {
-        return (q('SELECT count(*) AS n FROM tasks WHERE domain = ? AND kind = ? AND task_list = ? AND started = 0').get(domain, kind, taskList) as { n: number }).n;
-      },
-      async nextDueAt() {
-        const r = q('SELECT min(due_at) AS d FROM timers').get() as { d: number | null };
-        return r.d ?? undefined;
-      },
-      async putDomain(d) {
-        q(`INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (name) DO UPDATE SET status = excluded.status, description = excluded.description,
-             retention_days = excluded.retention_days, tags = excluded.tags`).run(
-          d.name, d.status, d.description ?? null, d.retentionDays, d.createdAt, JSON.stringify(d.tags),
-        );
-      },
-      async putType(t) {
-        q(`INSERT INTO types (domain, kind, name, version, status, description, creation_date, deprecation_date, configuration)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (domain, kind, name, version) DO UPDATE SET status = excluded.status,
-             description = excluded.description, deprecation_date = excluded.deprecation_date, configuration = excluded.configuration`).run(
-          t.domain, t.kind, t.name, t.version, t.status, t.description ?? null, t.creationDate, t.deprecationDate ?? null, JSON.stringify(t.configuration),
-        );
-      },
-      async deleteType(domain, kind, name, version) {
-        q('DELETE FROM types WHERE domain = ? AND kind = ? AND name = ? AND version = ?').run(domain, kind, name, version);
-      },
-      async insertExecution(s) {
-        try {
-          q(`INSERT INTO executions (run_id, domain, workflow_id, type_name, type_version, start_ts, close_ts, close_status, state)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-            s.runId, s.domain, s.workflowId, s.workflowType.name, s.workflowType.version, s.startTimestamp,
-            s.closeTimestamp ?? null, s.closeStatus ?? null, JSON.stringify(s),
-          );
-        } catch (err) {
-          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateOpenExecution(s.domain, s.workflowId);
-          throw err;
-        }
-        for (const tag of new Set(s.tagList)) {
-          q('INSERT INTO execution_tags (run_id, domain, tag, start_ts, close_ts) VALUES (?, ?, ?, ?, ?)').run(
-            s.runId, s.domain, tag, s.startTimestamp, s.closeTimestamp ?? null,
-          );
-        }
-      },
-      async updateExecution(s) {
-        // An open run's close columns are NULL and stay so: naming them in the SET would make
-        // SQLite rewrite every visibility index entry of the run on each of its updates.
-        if (s.closeStatus === undefined) {
-          q('UPDATE executions SET state = ? WHERE run_id = ?').run(JSON.stringify(s), s.runId);
-          return;
-        }
-        q('UPDATE executions SET close_ts = ?, close_status = ?, state = ? WHERE run_id = ?').run(
-          s.closeTimestamp ?? null, s.closeStatus, JSON.stringify(s), s.runId,
-        );
-        // The tag rows carry the close time too, so tag queries need not visit executions.
-        q('UPDATE execution_tags SET close_ts = ? WHERE run_id = ? AND close_ts IS NULL').run(s.closeTimestamp ?? null, s.runId);
-      },
-      async deleteExecution(runId) {
-        q('DELETE FROM events WHERE run_id = ?').run(runId);
-        q('DELETE FROM execution_tags WHERE run_id = ?').run(runId);
-        q('DELETE FROM tasks WHERE run_id = ?').run(runId);
-        q('DELETE FROM timers WHERE run_id = ?').run(runId);
-        q('DELETE FROM executions WHERE run_id = ?').run(runId);
-      },
-      async appendEvents(runId, events) {
-        const insert = q('INSERT INTO events (run_id, event_id, event) VALUES (?, ?, ?)');
-        for (const e of events) insert.run(runId, e.eventId, JSON.stringify(e));
-      },
-      async enqueueTask(task: TaskSpec) {
-        q(`INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-          task.token, task.kind, task.domain, task.taskList, task.priority, task.runId, task.scheduledEventId,
-        );
-        store.addedTaskLists.push({ domain: task.domain, kind: task.kind, taskList: task.taskList });
-      },
-      async claimTask(domain, kind, taskList) {
-        const r = q(`SELECT * FROM tasks WHERE domain = ? AND kind = ? AND task_list = ? AND started = 0
-                     ORDER BY priority DESC, seq LIMIT 1`).get(domain, kind, taskList) as Row | undefined;
-        if (!r) return undefined;
-        q('UPDATE tasks SET started = 1 WHERE seq = ?').run(r.seq);
-        return { ...toTask(r), started: true };
-      },
-      async removeTask(token) {
-        q('DELETE FROM tasks WHERE token = ?').run(token);
-      },
-      async removeTasksOfRun(runId) {
-        q('DELETE FROM tasks WHERE run_id = ?').run(runId);
-      },
-      async armTimer(key: TimerKey, dueAt) {
-        q(`INSERT INTO timers (run_id, kind, ref, due_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (run_id, kind, ref) DO UPDATE SET due_at = excluded.due_at`).run(key.runId, key.kind, key.ref, dueAt);
-      },
-      async disarmTimer(key) {
-        q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ?').run(key.runId, key.kind, key.ref);
-      },
-      async disarmTimersOfRun(runId) {
-        q("DELETE FROM timers WHERE run_id = ? AND kind <> 'retention'").run(runId);
-      },
-      async takeDueTimers(now, limit): Promise<TimerRow[]> {
-        const rows = q('SELECT run_id, kind, ref, due_at FROM timers WHERE due_at <= ? ORDER BY due_at, rowid LIMIT ?').all(now, limit) as Row[];
-        const del = q('DELETE FROM timers WHERE run_id = ? AND kind = ? AND ref = ?');
-        return rows.map((r) => {
-          del.run(r.run_id, r.kind, r.ref);
-          return { key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number };
-        });
-      },
-    };
-  }
+  // Reads outside a transaction: on the reader connection, beside the writer.
+  getDomain = (name: string) => this.read((r) => r.getDomain(name));
+  listDomains = () => this.read((r) => r.listDomains());
+  getType = (domain: string, kind: TypeKind, name: string, version: string) => this.read((r) => r.getType(domain, kind, name, version));
+  listTypes = (domain: string, kind: TypeKind) => this.read((r) => r.listTypes(domain, kind));
+  countTypes = (domain: string, kind: TypeKind) => this.read((r) => r.countTypes(domain, kind));
+  getExecution = (runId: string) => this.read((r) => r.getExecution(runId));
+  findOpenExecution = (domain: string, workflowId: string) => this.read((r) => r.findOpenExecution(domain, workflowId));
+  countOpenExecutions = (domain: string) => this.read((r) => r.countOpenExecutions(domain));
+  getHistory = (runId: string, query: HistoryQuery) => this.read((r) => r.getHistory(runId, query));
+  listExecutions = (query: ExecutionQuery) => this.read((r) => r.listExecutions(query));
+  countExecutions = (query: ExecutionQuery, cap: number) => this.read((r) => r.countExecutions(query, cap));
+  getTask = (token: string) => this.read((r) => r.getTask(token));
+  countPendingTasks = (domain: string, kind: TaskKind, taskList: string) => this.read((r) => r.countPendingTasks(domain, kind, taskList));
+  nextDueAt = () => this.read((r) => r.nextDueAt());
 }

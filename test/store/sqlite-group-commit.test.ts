@@ -1,0 +1,186 @@
+/**
+ * SQLite group commit and the reader connection, in-process on a real WAL file. The store's
+ * `afterFsync` hook holds each batch after its real fdatasync, as a slow disk would, so the
+ * tests can see who waits for which fsync: no call is answered before the fsync that covers
+ * what it wrote or saw, and no read sees a commit before its fsync; calls that arrive
+ * meanwhile share the next one; a failing call takes only its own changes back; reads run
+ * beside a writer that is busy.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { DomainRecord } from '../../src/store/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'openswf-group-commit-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+const deferred = (): Deferred => {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+/** A store whose fsyncs are held until the test releases them, one by one. */
+function heldStore(t: { after(fn: () => Promise<void>): void }) {
+  const held: Deferred[] = [];
+  let entered = deferred();
+  const store = new SqliteStore({
+    path: join(dir, `store-${++files}.sqlite`),
+    afterFsync: async () => {
+      const gate = deferred();
+      held.push(gate);
+      entered.resolve();
+      await gate.promise;
+    },
+  });
+  t.after(async () => {
+    for (const g of held) g.resolve();
+    await store.close();
+  });
+  return {
+    store,
+    held,
+    /** Resolves when the next fsync has happened and is being held. */
+    async nextFsync(): Promise<Deferred> {
+      const count = held.length;
+      while (held.length === count) {
+        entered = deferred();
+        await entered.promise;
+      }
+      return held[held.length - 1] as Deferred;
+    },
+  };
+}
+
+const domain = (name: string): DomainRecord => ({ name, status: 'REGISTERED', retentionDays: '1', createdAt: 1, tags: [] });
+
+/** Tracks whether a promise has settled yet. */
+function watch<T>(p: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  return { settled: () => done, promise: p };
+}
+
+/** Lets the event loop run a few turns (the store commits on the next turn). */
+const turns = async (n = 5) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
+
+test('one fsync covers the calls that arrived while the previous one was in flight, and nobody is answered before it', async (t) => {
+  const { store, held, nextFsync } = heldStore(t);
+  const first = watch(store.transaction((tx) => tx.putDomain(domain('d1'))));
+  const fsync1 = await nextFsync();
+  // While the first batch's fsync is in flight: three calls, one of which fails.
+  const second = watch(store.transaction((tx) => tx.putDomain(domain('d2'))));
+  const third = watch(store.transaction((tx) => tx.putDomain(domain('d3'))));
+  const failing = watch(
+    store.transaction(async (tx) => {
+      await tx.putDomain(domain('d4'));
+      throw new Error('no d4 after all');
+    }),
+  );
+  // d1 is committed but not on disk yet: a read does not see it (and does not wait).
+  assert.equal(await store.getDomain('d1'), undefined, 'a read saw a commit whose fsync is in flight');
+  await turns();
+  assert.deepEqual([first, second, third, failing].map((p) => p.settled()), [false, false, false, false]);
+
+  fsync1.resolve();
+  await first.promise;
+  assert.equal((await store.getDomain('d1'))?.name, 'd1', 'answered calls are seen by reads');
+  const fsync2 = await nextFsync();
+  await turns();
+  assert.deepEqual([second, third, failing].map((p) => p.settled()), [false, false, false], 'the second batch waits for its own fsync');
+  assert.equal(await store.getDomain('d2'), undefined);
+
+  fsync2.resolve();
+  await second.promise;
+  await third.promise;
+  await assert.rejects(failing.promise, /no d4 after all/);
+  assert.equal(held.length, 2, 'four calls, two fsyncs');
+  assert.deepEqual((await store.listDomains()).map((d) => d.name), ['d1', 'd2', 'd3'], 'the failed call took back only its own change');
+});
+
+test('a call that writes nothing waits for no fsync of its own', async (t) => {
+  const { store, held } = heldStore(t);
+  assert.equal(await store.transaction((tx) => tx.getDomain('nothing')), undefined);
+  assert.equal(await store.transaction((tx) => tx.claimTask('d', 'decision', 'empty')), undefined, 'an empty claim (a poll that finds nothing)');
+  assert.equal(held.length, 0);
+});
+
+test('reads answer while the writer is busy with a call', async (t) => {
+  const { store, nextFsync } = heldStore(t);
+  const setup = store.transaction((tx) => tx.putDomain(domain('d1')));
+  (await nextFsync()).resolve();
+  await setup;
+  const busy = deferred();
+  const call = store.transaction(async (tx) => {
+    await tx.putDomain(domain('d2'));
+    await busy.promise; // holds the writer
+  });
+  await turns();
+  // The writer is taken: a read on the writer's mutex would wait here for ever.
+  assert.equal((await store.getDomain('d1'))?.name, 'd1');
+  assert.equal(await store.getDomain('d2'), undefined, 'the reader never sees a call that has not committed');
+  busy.resolve();
+  (await nextFsync()).resolve();
+  await call;
+  assert.equal((await store.getDomain('d2'))?.name, 'd2');
+});
+
+test('under sustained writes the WAL still starts over: the writer pauses while the checkpoint catches up', async (t) => {
+  const path = join(dir, `store-${++files}.sqlite`);
+  const restartBytes = 256 * 1024;
+  const store = new SqliteStore({ path, checkpoint: { intervalMs: 50, restartBytes } });
+  t.after(() => store.close());
+  const description = 'x'.repeat(2000); // about a page per call
+  let lastWal = 0;
+  let calls = 0;
+  const writer = async (id: number) => {
+    const until = Date.now() + 1_500;
+    while (Date.now() < until) {
+      await store.transaction((tx) => tx.putDomain({ ...domain(`w${id}-${calls++}`), description }));
+      lastWal = statSync(`${path}-wal`).size;
+    }
+  };
+  // Four writers keep a batch open almost all the time, as a loaded server does.
+  await Promise.all([0, 1, 2, 3].map(writer));
+  // Each call adds more than a page to the WAL (7 KB a call without restarts, measured), so a
+  // WAL that never starts over is larger than this; one that does holds only the frames
+  // since its last restart (the file is cut back to restartBytes each time).
+  const written = calls * 4096;
+  assert.ok(written > 16 * restartBytes, `too few writes to tell (${calls} calls)`);
+  assert.ok(lastWal < written / 4, `the WAL is ${lastWal} bytes after ${calls} calls (restart at ${restartBytes})`);
+});
+
+test('mayHaveTask sees the open batch: a task enqueued by a call whose batch has not committed yet', async (t) => {
+  const { store, nextFsync } = heldStore(t);
+  const list = { domain: 'd', kind: 'decision' as const, taskList: 'tl' };
+  assert.equal(store.mayHaveTask(list), false);
+  const blocker = store.transaction((tx) => tx.putDomain(domain('d0')));
+  const fsync = await nextFsync(); // the first batch's fsync is in flight: the next batch stays open
+  const enqueued = store.transaction((tx) =>
+    tx.enqueueTask({ token: 'tok', kind: 'decision', domain: 'd', taskList: 'tl', priority: 0, runId: 'r', scheduledEventId: 2 }),
+  );
+  await turns();
+  assert.equal(store.mayHaveTask(list), true, 'the task is in the open batch, where the next claim runs');
+  assert.equal(store.mayHaveTask({ ...list, taskList: 'other' }), false);
+  fsync.resolve();
+  await blocker;
+  (await nextFsync()).resolve();
+  await enqueued;
+  const claimed = store.transaction((tx) => tx.claimTask('d', 'decision', 'tl'));
+  (await nextFsync()).resolve();
+  assert.equal((await claimed)?.token, 'tok');
+  assert.equal(store.mayHaveTask(list), false, 'a started task is no longer pending');
+});
