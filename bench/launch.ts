@@ -12,15 +12,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestServer } from '../test/helpers/server.js';
+import { TestServer, type TestAuth } from '../test/helpers/server.js';
 
-export type TargetName = 'openswf' | 'moto';
+export type TargetName = 'openswf' | 'openswf+auth' | 'moto';
 
 export interface LaunchedServer {
   readonly target: TargetName;
   readonly url: string;
   /** Unknown for a server someone else started (--endpoint): no /proc figures then. */
   readonly pid: number | undefined;
+  /** The key clients sign with (auth on); any key otherwise. */
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
   stop(): Promise<void>;
 }
 
@@ -44,9 +46,9 @@ export async function stopAll(): Promise<void> {
 }
 
 /** `openswf serve` on a fresh data folder under `dataParent` (removed again by stop()). */
-export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir(), nodeArgs: string[] = []): Promise<LaunchedServer> {
+export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir(), nodeArgs: string[] = [], auth?: TestAuth): Promise<LaunchedServer> {
   const dataDir = mkdtempSync(join(dataParent, 'openswf-bench-'));
-  const server = await TestServer.start({ pollTimeoutMs, dataDir, nodeArgs }).catch((err: unknown) => {
+  const server = await TestServer.start({ pollTimeoutMs, dataDir, nodeArgs, ...(auth ? { auth } : {}) }).catch((err: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });
@@ -55,7 +57,14 @@ export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir()
     await server.dispose();
     clearTimeout(killLater);
   };
-  return track({ target: 'openswf', url: server.url, pid: server.pid, stop });
+  const user = auth?.users[0];
+  return track({
+    target: auth ? 'openswf+auth' : 'openswf',
+    url: server.url,
+    pid: server.pid,
+    ...(user ? { credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey } } : {}),
+    stop,
+  });
 }
 
 /** A server that is already running; stop() leaves it alone. */

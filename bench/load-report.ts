@@ -52,8 +52,11 @@ const OPERATION_ORDER = [
 ];
 
 export function formatReport(opts: ReportOptions, results: readonly TargetResult[]): string {
-  const openswf = results.find((r) => r.target === 'openswf');
-  const moto = results.find((r) => r.target === 'moto');
+  // The ratio compares OpenSWF with moto, or (the auth benchmark) auth on with auth off.
+  const authOn = results.find((r) => r.target === 'openswf+auth');
+  const openswf = authOn ?? results.find((r) => r.target === 'openswf');
+  const moto = authOn ? results.find((r) => r.target === 'openswf') : results.find((r) => r.target === 'moto');
+  const ratioLabel = authOn ? 'auth on/off' : 'openswf/moto';
   const withRatio = openswf !== undefined && moto !== undefined;
   const ratio = (pick: (r: TargetResult) => number | undefined): string => {
     if (!openswf || !moto) return '';
@@ -69,7 +72,7 @@ export function formatReport(opts: ReportOptions, results: readonly TargetResult
   const textRow = (label: string, pick: (r: TargetResult) => string): string[] => [label, ...results.map(pick), ...(withRatio ? [''] : [])];
   const mib = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
   const summary: string[][] = [
-    ['', ...results.map((r) => r.target), ...(withRatio ? ['openswf/moto'] : [])],
+    ['', ...results.map((r) => r.target), ...(withRatio ? [ratioLabel] : [])],
     textRow('stop reason', (r) => r.stopReason),
     row('wall time (s)', (r) => r.wallSeconds, 2),
     row('workflows/s (higher is better)', (r) => r.workflowsCompleted / r.wallSeconds, 2),
@@ -108,7 +111,7 @@ export function formatReport(opts: ReportOptions, results: readonly TargetResult
   ];
   const lines = [
     `Load: ${opts.workflows} workflows x ${opts.activities} sequential activities; ${opts.concurrency} starters, ${opts.concurrency} deciders, ${opts.concurrency} activity workers`,
-    `Targets run one after the other, each on a fresh server${withRatio ? '; ratio = openswf / moto (latency: below 1 means OpenSWF is faster)' : ''}.`,
+    `Targets run one after the other, each on a fresh server${withRatio ? (authOn ? '; ratio = auth on / auth off' : '; ratio = openswf / moto (latency: below 1 means OpenSWF is faster)') : ''}.`,
     '',
     ...table(summary),
     '',

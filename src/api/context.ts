@@ -8,6 +8,7 @@ import type { OperationShapes } from '../model/operation-shapes.js';
 import type { OperationName } from '../model/tables.js';
 import type { Store } from '../store/types.js';
 import type { Logger } from '../log.js';
+import type { PolicySet } from '../auth/policy.js';
 
 /** One request as the HTTP front hands it to a handler. */
 export interface RequestContext {
@@ -23,6 +24,13 @@ export interface RequestContext {
   region?: string;
   /** The authenticated caller, when authentication is on (set by the HTTP front). */
   caller?: Caller;
+  /**
+   * The caller's IAM policies, set with `caller`. Every call and every decision is judged
+   * on them (api/access.ts); without them (authentication off) everything is allowed.
+   */
+  policies?: PolicySet;
+  /** Whether the request came over TLS (IAM's `aws:SecureTransport`). */
+  secureTransport?: boolean;
 }
 
 /** An authenticated identity, as IAM names it. */

@@ -5,7 +5,7 @@ import type { RequestContext, ServerSettings } from './context.js';
 import { requireDomain } from './common.js';
 import { domainArn } from './domain-arn.js';
 
-export function domainInfo(settings: ServerSettings, request: Pick<RequestContext, 'region'>, d: DomainRecord): DomainInfo {
+export function domainInfo(settings: ServerSettings, request: Pick<RequestContext, 'region' | 'caller'>, d: DomainRecord): DomainInfo {
   return {
     name: d.name,
     status: d.status,

@@ -10,6 +10,7 @@ import { completeDecisionTask, decisionAttributeKey, type DecisionEnv, type Type
 import { SwfFault } from '../faults.js';
 import { requireStartedTask, unknownTask } from './task-token.js';
 import { checkExecutionTimeout } from './start-workflow-execution.js';
+import { decisionPermission, taskTokenDomain } from './access.js';
 
 const CLOSE_DECISIONS: ReadonlySet<DecisionType> = new Set([
   'CompleteWorkflowExecution',
@@ -56,7 +57,7 @@ export function checkDecisions(decisions: readonly Decision[]): void {
 }
 
 /** Loads every type the decisions name, so the pure engine can judge them. */
-async function decisionEnv(tx: StoreTx, domain: string, decisions: readonly Decision[], base: Pick<DecisionEnv, 'limits' | 'lambdaFunctionKnown'>, currentType: WorkflowType): Promise<DecisionEnv> {
+async function decisionEnv(tx: StoreTx, domain: string, decisions: readonly Decision[], base: Pick<DecisionEnv, 'limits' | 'lambdaFunctionKnown' | 'permitted'>, currentType: WorkflowType): Promise<DecisionEnv> {
   const activityTypes = new Map<string, TypeInfo<ActivityTypeConfiguration>>();
   const workflowTypes = new Map<string, TypeInfo<WorkflowTypeConfiguration>>();
   const key = (t: { name: string; version: string }) => `${t.name}\u0000${t.version}`;
@@ -87,13 +88,25 @@ async function decisionEnv(tx: StoreTx, domain: string, decisions: readonly Deci
   };
 }
 
-export const respondDecisionTaskCompleted: Handler<'RespondDecisionTaskCompleted'> = async (input, s) => {
+export const respondDecisionTaskCompleted: Handler<'RespondDecisionTaskCompleted'> = async (input, s, request) => {
   const decisions = input.decisions ?? [];
   checkDecisions(decisions);
+  // The decider's policies, read before the transaction (they need the domain's tags, and a
+  // store read cannot nest in a write transaction); the token's run cannot change domain.
+  const tokenDomain = request.policies !== undefined ? await taskTokenDomain(s, input.taskToken) : undefined;
+  const permitted = tokenDomain !== undefined ? await decisionPermission(s, request, tokenDomain) : undefined;
   await s.store.transaction(async (tx) => {
     const { task, state } = await requireStartedTask(tx, input.taskToken, 'decision');
     if (state.decision.started?.token !== input.taskToken) throw unknownTask('decision', task.scheduledEventId);
-    const env = await decisionEnv(tx, state.domain, decisions, { limits: s.settings.limits, lambdaFunctionKnown: s.lambdaFunctionKnown }, state.workflowType);
+    // With authentication on, decisions are judged on the run's domain (the token's), never on none.
+    if (request.policies !== undefined && tokenDomain !== state.domain) throw unknownTask('decision', task.scheduledEventId);
+    const env = await decisionEnv(
+      tx,
+      state.domain,
+      decisions,
+      { limits: s.settings.limits, lambdaFunctionKnown: s.lambdaFunctionKnown, ...(permitted !== undefined ? { permitted } : {}) },
+      state.workflowType,
+    );
     const t = s.executor.begin(state);
     completeDecisionTask(
       t,

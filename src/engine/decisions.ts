@@ -18,6 +18,7 @@ import { cancelActivity } from './activity.js';
 import { isOpen, executionOf } from './state.js';
 import { priorityOf } from './durations.js';
 import { resolveRunConfig } from './run-config.js';
+import { decisionPermitted, type DecisionConditionKeys } from './decision-access.js';
 
 export interface TypeInfo<C> {
   status: RegistrationStatus;
@@ -33,6 +34,12 @@ export interface DecisionEnv {
   limits: Limits;
   /** Open runs in the domain before this answer (only needed when it starts children). */
   openExecutionsInDomain: number;
+  /**
+   * Whether the decider may make this decision, judged by its IAM policies on the run's
+   * domain with the decision's condition keys (decision-access.ts). Absent: every decision is
+   * permitted (authentication off).
+   */
+  permitted?: (decision: DecisionType, keys: DecisionConditionKeys) => boolean;
 }
 
 export interface DecisionScope extends DecisionEnv {
@@ -70,6 +77,8 @@ export function applyDecisions(t: Transition, decisions: readonly Decision[], sc
 
 function applyOne<K extends DecisionType>(t: Transition, decision: Decision & { decisionType: K }, scope: DecisionScope): void {
   const attributes = (decision as unknown as Record<string, unknown>)[decisionAttributeKey(decision.decisionType)] as DecisionAttributes<K>;
+  // Permission comes first: a decision the decider may not make is not judged further.
+  if (!decisionPermitted(t, decision.decisionType, attributes, scope)) return;
   const handler = handlers[decision.decisionType] as (t: Transition, a: DecisionAttributes<K>, s: DecisionScope) => void;
   handler(t, attributes, scope);
 }

@@ -16,3 +16,4 @@ export * from './decisions.js';
 export * from './composition.js';
 export * from './lambda.js';
 export * from './timeouts.js';
+export * from './decision-access.js';

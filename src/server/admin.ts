@@ -9,9 +9,17 @@
  *   POST /admin/reset          only with `serve --in-memory`: deletes every domain, type,
  *                              execution, task and deadline → {"reset": true}. Elsewhere 404,
  *                              so a stray reset can never empty a real database.
+ * and the console's read-only endpoints (admin-console.ts): /admin/deadlines, /admin/activities.
  */
 import type http from 'node:http';
 import type { Services } from '../api/context.js';
+import { consoleRoutes } from './admin-console.js';
+import type { Authentication } from './authentication.js';
+import { notPermitted } from '../api/access.js';
+import { SwfFault } from '../faults.js';
+
+/** The action an admin request needs when authentication is on (resource `*`). */
+export const ADMIN_ACTION = 'openswf:Admin';
 
 /** The most an advance may move the clock in one call: ten years, far beyond any SWF timeout. */
 const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
@@ -40,9 +48,24 @@ export interface AdminOptions {
   reset?: () => Promise<void>;
 }
 
-export function adminRoutes(services: Services, options: AdminOptions = {}) {
-  return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<boolean> => {
+/**
+ * With authentication on (`authOn`), the HTTP front has already verified the signature; the
+ * caller must also be allowed `openswf:Admin`: moving the clock fires every deadline at once.
+ */
+export function adminRoutes(services: Services, authOn = false, secureTransport = false, options: AdminOptions = {}) {
+  const consoleRoute = consoleRoutes(services);
+  return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, auth?: Authentication): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (authOn) {
+      if (auth === undefined) throw new SwfFault('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+      const context = {
+        'aws:username': auth.caller.name,
+        'aws:PrincipalArn': auth.caller.arn,
+        'aws:PrincipalAccount': auth.caller.accountId,
+        'aws:SecureTransport': secureTransport ? 'true' : 'false',
+      };
+      if (auth.policies.evaluate({ action: ADMIN_ACTION, resource: '*', context }) !== 'Allow') throw notPermitted(auth.caller, ADMIN_ACTION, '*');
+    }
     if (url.pathname === '/admin/reset' && options.reset !== undefined) {
       if (req.method !== 'POST') {
         send(res, 405, { message: 'Use POST /admin/reset' });
@@ -80,6 +103,6 @@ export function adminRoutes(services: Services, options: AdminOptions = {}) {
       send(res, 200, { now: services.clock.now() / 1000, fired });
       return true;
     }
-    return false;
+    return consoleRoute(req, res);
   };
 }

@@ -13,6 +13,7 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import { SWF_LIMITS, type Limits } from '../engine/index.js';
 import { Executor } from '../executor/executor.js';
 import type { OperationName } from '../model/tables.js';
+import type { OperationShapes } from '../model/operation-shapes.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import type { Store } from '../store/types.js';
@@ -29,6 +30,9 @@ import { probeRoutes } from './probes.js';
 import { requestObserver } from './request-log.js';
 import { SwfFault } from '../faults.js';
 import { InFlight } from './in-flight.js';
+import { authorizeCall } from '../api/access.js';
+import { IdentitiesHolder } from '../auth/identities.js';
+import { authenticator } from './authentication.js';
 
 export interface AppOptions {
   host?: string;
@@ -51,6 +55,15 @@ export interface AppOptions {
   log?: Logger;
   /** Lambda function name → HTTP endpoint (docs/lambda.md); none by default. */
   lambdaFunctions?: LambdaFunctions;
+  /** The identities file (docs/security.md): SigV4 and IAM policies on every call. Off when absent. */
+  authFile?: string;
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Cap on concurrent connections (server/connections.ts). */
+  maxConnections?: number;
+  /** Time to receive a request's headers (default 80 s) and to keep an idle keep-alive socket (default 75 s). */
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
 }
 
 export interface App {
@@ -66,6 +79,10 @@ export interface App {
    * with StartAborted once what start was waiting for (a database) gives up.
    */
   stop(timeoutMs?: number): Promise<number>;
+  /** Whether requests are authenticated, and by how many users. */
+  readonly auth: { on: false } | { on: true; users: number; file: string };
+  /** Re-reads the identities file; a bad file keeps the old one. Returns the line to log. */
+  reloadAuth(): string;
 }
 
 /** start() gave up because stop() was called meanwhile (a signal during start-up). */
@@ -131,8 +148,12 @@ export function createApp(options: AppOptions = {}): App {
     log,
   };
   const throttle = options.throttle !== undefined ? new Throttle(options.throttle) : undefined;
+  // Throws IdentitiesError (naming the place) before anything listens.
+  const identities = options.authFile !== undefined ? IdentitiesHolder.open(options.authFile) : undefined;
   const dispatch = async (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> => {
     throttle?.admit(operation);
+    // The HTTP front validated `input` against the operation's model shape.
+    await authorizeCall(operation, input as unknown as OperationShapes[typeof operation]['input'], services, ctx);
     const handler = handlers[operation] as (i: unknown, s: Services, r: RequestContext) => Promise<unknown>;
     try {
       return await handler(input, services, ctx);
@@ -162,7 +183,12 @@ export function createApp(options: AppOptions = {}): App {
     },
     probes: probeRoutes(health, () => metrics.render(store), log),
     draining: () => draining,
-    extraRoutes: adminRoutes(services, inMemory !== undefined ? { reset: () => inMemory.clear() } : {}),
+    extraRoutes: adminRoutes(services, identities !== undefined, options.tls !== undefined, inMemory !== undefined ? { reset: () => inMemory.clear() } : {}),
+    ...(identities !== undefined ? { authenticate: authenticator(identities) } : {}),
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
+    ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
   });
 
   let stopping: Promise<number> | undefined;
@@ -171,6 +197,14 @@ export function createApp(options: AppOptions = {}): App {
     services,
     server,
     log,
+    get auth() {
+      return identities !== undefined ? { on: true as const, users: identities.identities.size, file: identities.path } : { on: false as const };
+    },
+    reloadAuth() {
+      if (identities === undefined) return 'auth: off, nothing to reload';
+      const result = identities.reload();
+      return result.ok ? `auth: reloaded ${identities.path} (${result.users} users)` : `auth: reload failed, keeping the previous identities: ${result.error}`;
+    },
     async start() {
       // Fail before listening if the database cannot be reached or migrated.
       await postgres?.ready;
@@ -185,7 +219,7 @@ export function createApp(options: AppOptions = {}): App {
       lambdaInvoker.resume().catch((err: unknown) => log.error({ err: errorField(err) }, 'lambda: resume failed'));
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${host}:${address.port}`;
+      return `${options.tls !== undefined ? 'https' : 'http'}://${host}:${address.port}`;
     },
     stop(timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) {
       stopping ??= (async () => {

@@ -12,6 +12,7 @@
  * between calls, so the server timeouts are set so that neither is ever cut short.
  */
 import http from 'node:http';
+import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { SwfFault } from '../faults.js';
 import type { OperationName } from '../model/tables.js';
@@ -20,6 +21,9 @@ import type { RequestContext } from '../api/context.js';
 import { signingRegion } from './signing-region.js';
 import { errorField, silentLogger, type Logger } from '../log.js';
 import type { RequestEntry, RequestObserver } from './request-log.js';
+import { isConsolePath, serveConsole } from './console-static.js';
+import type { Authentication, Authenticate } from './authentication.js';
+import { CONNECTIONS_CHECKING_INTERVAL_MS, DEFAULT_MAX_CONNECTIONS, guardConnections } from './connections.js';
 
 export type Dispatch = (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
 
@@ -36,7 +40,16 @@ export interface HttpServerOptions {
   /** True while the server shuts down: answers then ask the client to close the connection. */
   draining?: () => boolean;
   /** Given first every request under /admin/; resolves true when it answered the request. */
-  extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<boolean>;
+  extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, auth: Authentication | undefined) => Promise<boolean>;
+  /** When set (authentication on), every SWF and admin request must be signed (server/authentication.ts). */
+  authenticate?: Authenticate;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Most connections open at once; one more is answered 503 and closed. Default DEFAULT_MAX_CONNECTIONS. */
+  maxConnections?: number;
+  /** Defaults HEADERS_TIMEOUT_MS and KEEP_ALIVE_TIMEOUT_MS; the first must exceed the second. */
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -61,18 +74,31 @@ export function createHttpServer(options: HttpServerOptions): http.Server {
   const log = options.log ?? silentLogger;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     handle(req, res, options, maxBodyBytes, log).catch((err: unknown) => {
       // handle() renders its own failures; this only guards against a bug in rendering.
       log.error({ err: errorField(err) }, 'http: unhandled error');
       if (!res.headersSent && !res.destroyed) sendJson(res, 500, internalFailure().toBody());
       else res.destroy();
     });
-  });
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  };
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const keepAliveTimeout = options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
+  const serverOptions: http.ServerOptions = {
+    keepAliveTimeout,
+    headersTimeout,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Node's default (30 s) lets a slow client outlive the header timeout by that much.
+    connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+  };
+  const server: http.Server = options.tls
+    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: headersTimeout }, listener)
+    : http.createServer(serverOptions, listener);
+  server.keepAliveTimeout = keepAliveTimeout;
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.timeout = 0; // no socket inactivity timeout: a long poll is silent by design
+  guardConnections(server, { maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, tls: options.tls !== undefined });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Malformed HTTP: answer 400 if the socket can still take it; never crash.
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
@@ -124,6 +150,8 @@ async function handle(
   if ((method === 'GET' || method === 'HEAD') && (path === '/' || path === '/health')) {
     return sendJson(res, 200, { status: 'ok' });
   }
+  // The web console's static files (no data in them: the page calls the API like any client).
+  if (isConsolePath(path)) return serveConsole(req, res, path);
 
   const body = await readBody(req, maxBodyBytes);
   if (body === 'aborted') return;
@@ -140,7 +168,8 @@ async function handle(
 
   if (path.startsWith('/admin/')) {
     try {
-      if (options.extraRoutes !== undefined && (await options.extraRoutes(req, res, body))) return;
+      const auth = options.authenticate ? await options.authenticate({ method, url: req.url ?? '/', headers: req.headers, body }) : undefined;
+      if (options.extraRoutes !== undefined && (await options.extraRoutes(req, res, body, auth))) return;
     } catch (err) {
       return sendFault(res, err, log, entry, `${method} ${path}`);
     }
@@ -151,6 +180,8 @@ async function handle(
 
   let operation: OperationName | undefined;
   try {
+    // Authentication comes first: an unsigned request learns nothing, not even the operation's validity.
+    const auth = options.authenticate ? await options.authenticate({ method, url: req.url ?? '/', headers: req.headers, body }) : undefined;
     operation = resolveOperation(req.headers['x-amz-target']);
     entry.operation = operation;
     checkContentType(req.headers['content-type']);
@@ -158,10 +189,12 @@ async function handle(
     const domain = (input as { domain?: unknown }).domain;
     if (typeof domain === 'string') entry.domain = domain.slice(0, 256);
     validateInput(operation, input);
+    // ARNs name the scope's region only when it is shaped like one (the signature was checked against whatever it says).
     const region = signingRegion(req.headers.authorization);
     const ctx: RequestContext = {
       requestId,
       ...(region !== undefined ? { region } : {}),
+      ...(auth !== undefined ? { caller: auth.caller, policies: auth.policies, secureTransport: options.tls !== undefined } : {}),
       signal: abort.signal,
       clientGone: () => abort.signal.aborted,
       ...(req.socket.remoteAddress !== undefined ? { remoteAddress: req.socket.remoteAddress } : {}),

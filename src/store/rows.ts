@@ -3,8 +3,8 @@
  * (migrations/<dialect>/001), so one mapping serves them. Numbers go through Number() and flags
  * through Boolean(), since the drivers hand back 0/1 or true/false, numbers or numeric strings.
  */
-import type { ExecutionState, TaskKind } from '../engine/index.js';
-import type { DomainRecord, TaskRow, TypeKind, TypeRecord } from './types.js';
+import type { ExecutionState, TaskKind, TimerKey } from '../engine/index.js';
+import type { DeadlineQuery, DeadlineRow, DomainRecord, TaskRow, TypeKind, TypeRecord } from './types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -43,3 +43,34 @@ export const toTask = (r: Row): TaskRow => ({
 /** A run's state is kept as JSON text in the `state` column. */
 export const toState = (r: Row | undefined): ExecutionState | undefined =>
   r ? (JSON.parse(r.state as string) as ExecutionState) : undefined;
+
+/**
+ * The deadlines of a domain or a run, earliest first, with the run's domain and workflowId.
+ * `param(n)` spells the dialect's n-th placeholder.
+ */
+export function deadlinesQuery(query: DeadlineQuery, param: (n: number) => string): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.domain !== undefined) {
+    params.push(query.domain);
+    where.push(`e.domain = ${param(params.length)}`);
+  }
+  if (query.runId !== undefined) {
+    params.push(query.runId);
+    where.push(`t.run_id = ${param(params.length)}`);
+  }
+  if (query.withoutRetention === true) where.push(`t.kind <> 'retention'`);
+  params.push(query.limit);
+  const sql = `SELECT t.run_id, t.kind, t.ref, t.due_at, e.domain, e.workflow_id FROM timers t LEFT JOIN executions e ON e.run_id = t.run_id
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.due_at, t.run_id, t.kind, t.ref LIMIT ${param(params.length)}`;
+  return { sql, params };
+}
+
+export function toDeadline(r: Row): DeadlineRow {
+  return {
+    key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string },
+    dueAt: r.due_at as number,
+    ...(typeof r.domain === 'string' ? { domain: r.domain } : {}),
+    ...(typeof r.workflow_id === 'string' ? { workflowId: r.workflow_id } : {}),
+  };
+}

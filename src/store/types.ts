@@ -38,6 +38,21 @@ export interface TimerRow {
   dueAt: number;
 }
 
+/** An armed deadline with the run it belongs to (the console's view of what falls due when). */
+export interface DeadlineRow extends TimerRow {
+  /** Absent when the run's record is already gone. */
+  domain?: string;
+  workflowId?: string;
+}
+
+export interface DeadlineQuery {
+  domain?: string;
+  runId?: string;
+  /** Leave out the retention deadlines (OpenSWF's own, not SWF timeouts). */
+  withoutRetention?: boolean;
+  limit: number;
+}
+
 export interface HistoryQuery {
   /** Return events after this id (ascending) or before it (descending). */
   after?: number;
@@ -85,6 +100,8 @@ export interface StoreReader {
   countPendingTasks(domain: string, kind: TaskKind, taskList: string): Promise<number>;
   /** The earliest deadline, to know how long the clock may sleep. */
   nextDueAt(): Promise<number | undefined>;
+  /** Armed deadlines of a domain or a run (or all), earliest first. */
+  listDeadlines(query: DeadlineQuery): Promise<DeadlineRow[]>;
 }
 
 export interface StoreTx extends StoreReader {

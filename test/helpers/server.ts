@@ -3,11 +3,12 @@
  * pointed at it. Nothing is mocked: the tests talk HTTP to the same binary users run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SWFClient } from '@aws-sdk/client-swf';
+import { signedFetch } from '../../src/auth/signed-fetch.js';
 
 const CLI = resolve(fileURLToPath(import.meta.url), '../../../src/cli/main.js');
 
@@ -22,6 +23,27 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Flags for node itself, before the script (benchmarks: `--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
+  /**
+   * Turns authentication on with this identities file (written to the data folder and passed
+   * as --auth). `client(name)` then signs as that user; `now()`/`advance()` sign as `admin`
+   * (default: the user named "admin").
+   */
+  auth?: TestAuth;
+}
+
+export interface TestUser {
+  name: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  accountId?: string;
+  policies: unknown[];
+}
+
+export interface TestAuth {
+  accountId?: string;
+  users: TestUser[];
+  admin?: string;
 }
 
 /** What a server printed is kept up to this many characters (a benchmark logs a line per request). */
@@ -50,6 +72,13 @@ export class TestServer {
 
   static async start(options: ServerOptions = {}): Promise<TestServer> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'openswf-test-'));
+    const authArgs: string[] = [];
+    if (options.auth) {
+      const file = join(dataDir, 'auth.json');
+      const { admin: _admin, ...content } = options.auth;
+      writeFileSync(file, JSON.stringify(content), { mode: 0o600 });
+      authArgs.push('--auth', file);
+    }
     const args = [
       ...(options.nodeArgs ?? []),
       CLI,
@@ -62,6 +91,7 @@ export class TestServer {
       options.clock ?? 'real',
       '--poll-timeout-ms',
       String(options.pollTimeoutMs ?? 500),
+      ...authArgs,
       ...(options.args ?? []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
@@ -78,7 +108,7 @@ export class TestServer {
       const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 15_000);
       child.stdout?.on('data', (d: Buffer) => {
         buffered += d.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(buffered);
+        const m = /listening on (https?:\/\/\S+)/.exec(buffered);
         if (m?.[1]) {
           clearTimeout(timer);
           resolvePromise(m[1]);
@@ -92,14 +122,36 @@ export class TestServer {
     return new TestServer(url, dataDir, child, options, output, stdout);
   }
 
-  /** An SDK client for this server, with short retries so faults surface at once. */
-  client(): SWFClient {
+  /**
+   * An SDK client for this server, with short retries so faults surface at once. With
+   * authentication on, it signs as the user named `user` (default: the first user).
+   */
+  client(user?: string, region = 'us-east-1'): SWFClient {
+    const u = this.user(user);
     return new SWFClient({
       endpoint: this.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      region,
+      credentials: u ? { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey, ...(u.sessionToken ? { sessionToken: u.sessionToken } : {}) } : { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
+  }
+
+  /** A user of the identities file (by name; default the first), or undefined with auth off. */
+  user(name?: string): TestUser | undefined {
+    const users = this.options.auth?.users;
+    if (!users) return undefined;
+    const u = name === undefined ? users[0] : users.find((x) => x.name === name);
+    if (!u) throw new Error(`no user ${name ?? '(first)'} in the test identities`);
+    return u;
+  }
+
+  /** fetch for the admin endpoints: signed as the admin user when authentication is on. */
+  private adminFetch() {
+    const auth = this.options.auth;
+    if (!auth) return (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => fetch(url, init);
+    const u = this.user(auth.admin ?? 'admin');
+    if (!u) throw new Error('no admin user');
+    return signedFetch({ credentials: { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey, ...(u.sessionToken ? { sessionToken: u.sessionToken } : {}) }, region: 'us-east-1' });
   }
 
   /** The server process id (benchmarks read its memory and CPU from /proc). */
@@ -178,14 +230,14 @@ export class TestServer {
 
   /** The server's clock, in epoch seconds (virtual or real). */
   async now(): Promise<number> {
-    const res = await fetch(`${this.url}/admin/clock`);
+    const res = await this.adminFetch()(`${this.url}/admin/clock`);
     if (!res.ok) throw new Error(`reading the clock failed: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { now: number }).now;
   }
 
   /** Virtual clock only: moves time forward, firing what falls due. */
   async advance(seconds: number): Promise<{ now: number; fired: number }> {
-    const res = await fetch(`${this.url}/admin/clock/advance`, {
+    const res = await this.adminFetch()(`${this.url}/admin/clock/advance`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ seconds }),

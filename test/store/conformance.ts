@@ -254,6 +254,29 @@ export function runStoreConformance(name: string, makeStore: StoreFactory): void
       assert.equal(await store.nextDueAt(), undefined);
     });
 
+    it('lists armed deadlines of a domain or a run, earliest first, with the run they belong to', async (t) => {
+      const store = await open(t);
+      await store.transaction(async (tx) => {
+        await tx.insertExecution(makeRun({ runId: 'r1', workflowId: 'w1', domain: 'd1' }).state);
+        await tx.insertExecution(makeRun({ runId: 'r2', workflowId: 'w2', domain: 'd2' }).state);
+        await tx.armTimer({ runId: 'r1', kind: 'timer', ref: 't' }, 300);
+        await tx.armTimer({ runId: 'r1', kind: 'workflowStartToClose', ref: '' }, 900);
+        await tx.armTimer({ runId: 'r2', kind: 'activityHeartbeat', ref: '5' }, 100);
+        await tx.armTimer({ runId: 'gone', kind: 'retention', ref: '' }, 50);
+      });
+      assert.deepEqual(await store.listDeadlines({ domain: 'd1', limit: 10 }), [
+        { key: { runId: 'r1', kind: 'timer', ref: 't' }, dueAt: 300, domain: 'd1', workflowId: 'w1' },
+        { key: { runId: 'r1', kind: 'workflowStartToClose', ref: '' }, dueAt: 900, domain: 'd1', workflowId: 'w1' },
+      ]);
+      assert.deepEqual(await store.listDeadlines({ runId: 'r2', limit: 10 }), [
+        { key: { runId: 'r2', kind: 'activityHeartbeat', ref: '5' }, dueAt: 100, domain: 'd2', workflowId: 'w2' },
+      ]);
+      assert.deepEqual((await store.listDeadlines({ limit: 10, withoutRetention: true })).map((d) => d.key.kind), ['activityHeartbeat', 'timer', 'workflowStartToClose']);
+      const all = await store.listDeadlines({ limit: 3 });
+      assert.deepEqual(all.map((d) => d.dueAt), [50, 100, 300]);
+      assert.deepEqual(all[0], { key: { runId: 'gone', kind: 'retention', ref: '' }, dueAt: 50 });
+    });
+
     it('takes at most `limit` due deadlines, each by one of many concurrent takers, and puts them back on rollback', async (t) => {
       const store = await open(t);
       const keys = Array.from({ length: 30 }, (_, i) => ({ runId: `r${String(i).padStart(2, '0')}`, kind: 'timer' as const, ref: '1' }));

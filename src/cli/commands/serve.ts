@@ -19,6 +19,7 @@ import { throttleRatesFromOptions } from '../../server/throttle.js';
 import { createLogger, errorField, isLogLevel, LOG_LEVELS, type LogFormat, type Logger } from '../../log.js';
 import { ReportedFailure, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
+import { authFileWarning, authSummary, securityOptions } from '../../server/security-options.js';
 
 export const DEFAULT_PORT = 7300;
 /** How long a start-up cut short by a signal may take to close what it opened. */
@@ -41,6 +42,12 @@ export interface ServeFlags {
   logFormat?: LogFormat;
   logLevel: string;
   shutdownTimeout: string;
+  auth?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  maxConnections?: string;
+  headersTimeoutMs?: string;
+  keepAliveTimeoutMs?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -63,6 +70,12 @@ export function serveCommand(version: string): Command {
     .option('--account-id <id>', 'the 12-digit account shown in domain ARNs', '000000000000')
     .addOption(new Option('--log-format <format>', 'log lines as JSON, or pretty for people (default: pretty on a terminal, JSON otherwise)').choices(['json', 'pretty']))
     .addOption(new Option('--log-level <level>', 'the least severe level logged').choices(LOG_LEVELS as string[]).default('info'))
+    .option('--auth <file>', 'identities file: verify SigV4 and apply IAM policies (env OPENSWF_AUTH_FILE; docs/security.md)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--max-connections <n>', 'concurrent connections accepted (503 past it; default 4096)')
+    .option('--headers-timeout-ms <ms>', 'time to receive a request\'s headers (default 80000)')
+    .option('--keep-alive-timeout-ms <ms>', 'how long an idle keep-alive connection is kept (default 75000)')
     .option('--shutdown-timeout <duration>', 'how long calls in flight may finish after SIGTERM, e.g. 10s, 1m', `${DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000}s`)
     .action(async (flags: ServeFlags) => {
       const log = createLogger({ ...(flags.logFormat !== undefined ? { format: flags.logFormat } : {}), ...(isLogLevel(flags.logLevel) ? { level: flags.logLevel } : {}) });
@@ -85,7 +98,16 @@ export function appOptions(flags: ServeFlags, log: Logger): AppOptions {
   if (flags.clock !== 'real' && flags.clock !== 'virtual') throw new UsageError('--clock must be real or virtual');
   let limits: AppOptions['limits'];
   let throttle: AppOptions['throttle'];
+  let security: ReturnType<typeof securityOptions> = {};
   try {
+    security = securityOptions({
+      auth: flags.auth,
+      'tls-cert': flags.tlsCert,
+      'tls-key': flags.tlsKey,
+      'max-connections': flags.maxConnections,
+      'headers-timeout-ms': flags.headersTimeoutMs,
+      'keep-alive-timeout-ms': flags.keepAliveTimeoutMs,
+    });
     limits = parseLimitSettings(flags.limit ?? []);
     throttle = throttleRatesFromOptions({ throttle: flags.throttle, configFile: flags.throttleConfig });
   } catch (err) {
@@ -110,6 +132,7 @@ export function appOptions(flags: ServeFlags, log: Logger): AppOptions {
     region: flags.region,
     accountId: flags.accountId,
     log,
+    ...security,
     ...(throttle ? { throttle } : {}),
     ...(lambdaFunctions ? { lambdaFunctions } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
@@ -183,7 +206,10 @@ async function serve(options: AppOptions, flags: ServeFlags, log: Logger, versio
     throw startFailed(log, err);
   }
   listening = true;
-  log.info({ url, data: where, clock: options.clock }, `openswf listening on ${url} (data: ${where}, clock: ${options.clock})`);
+  const warning = authFileWarning(options.authFile);
+  if (warning) log.warn(warning);
+  log.info({ url, data: where, clock: options.clock, auth: app.auth.on }, `openswf listening on ${url} (data: ${where}, clock: ${options.clock}, ${authSummary(app.auth)})`);
+  process.on('SIGHUP', () => log.info(`SIGHUP: ${app.reloadAuth()}`));
 }
 
 /** Logs why the server could not start (on stdout with the other lines, and for a person on stderr). */

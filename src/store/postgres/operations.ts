@@ -13,6 +13,8 @@ import type { HistoryEvent } from '../../model/shapes.js';
 import type { ExecutionState, TaskKind, TaskSpec, TimerKey } from '../../engine/index.js';
 import {
   DuplicateOpenExecution,
+  type DeadlineQuery,
+  type DeadlineRow,
   type DomainRecord,
   type ExecutionPage,
   type StoreTx,
@@ -23,7 +25,7 @@ import {
 } from '../types.js';
 import type { TxChanges } from './notifications.js';
 import { buildCountQuery, buildListQuery, pageOf } from './visibility-sql.js';
-import { toDomain, toState, toTask, toType, type Row } from '../rows.js';
+import { deadlinesQuery, toDeadline, toDomain, toState, toTask, toType, type Row } from '../rows.js';
 
 /** What both a pool and a pooled connection offer. */
 export interface Queryable {
@@ -131,6 +133,11 @@ export class PgOperations implements StoreTx {
 
   countPendingTasks(domain: string, kind: TaskKind, taskList: string) {
     return this.count('SELECT count(*) AS n FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started', [domain, kind, taskList]);
+  }
+
+  async listDeadlines(query: DeadlineQuery): Promise<DeadlineRow[]> {
+    const built = deadlinesQuery(query, (n) => `$${n}`);
+    return (await this.rows(built.sql, built.params)).map(toDeadline);
   }
 
   async nextDueAt() {

@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TaskKind } from '../../engine/index.js';
-import { DuplicateOpenExecution, domainCounts, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import { DuplicateOpenExecution, domainCounts, type DeadlineQuery, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { migrate } from './migrate.js';
 import { NOTIFY_SQL, TxChanges, WakeupListener, noticesOf } from './notifications.js';
@@ -190,6 +190,7 @@ export class PostgresStore implements Store {
   getTask = (token: string) => this.read((r) => r.getTask(token));
   countPendingTasks = (domain: string, kind: TaskKind, taskList: string) => this.read((r) => r.countPendingTasks(domain, kind, taskList));
   nextDueAt = () => this.read((r) => r.nextDueAt());
+  listDeadlines = (query: DeadlineQuery) => this.read((r) => r.listDeadlines(query));
 }
 
 /** A short random pause before a retry, growing with the attempts, so conflicting transactions drift apart. */

@@ -9,7 +9,7 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import type { HistoryEvent } from '../../model/shapes.js';
 import type { ExecutionState, TaskSpec, TimerKey } from '../../engine/index.js';
 import { DuplicateOpenExecution, type ExecutionPage, type HistoryQuery, type StoreTx, type TaskListKey, type TimerRow } from '../types.js';
-import { toDomain, toState, toTask, toType, type Row } from '../rows.js';
+import { deadlinesQuery, toDeadline, toDomain, toState, toTask, toType, type Row } from '../rows.js';
 import { buildCountQuery, buildListQuery, pageOf, questionMark } from '../visibility-sql.js';
 
 export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void = () => {}): StoreTx {
@@ -86,6 +86,10 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
     async nextDueAt() {
       const r = q('SELECT min(due_at) AS d FROM timers').get() as { d: number | null };
       return r.d ?? undefined;
+    },
+    async listDeadlines(query) {
+      const built = deadlinesQuery(query, () => '?');
+      return (q(built.sql).all(...built.params) as Row[]).map(toDeadline);
     },
     async putDomain(d) {
       q(`INSERT INTO domains (name, status, description, retention_days, created_at, tags) VALUES (?, ?, ?, ?, ?, ?)

@@ -25,7 +25,7 @@ import { dirname } from 'node:path';
 import type { TaskKind } from '../../engine/index.js';
 import { loadMigrations } from '../migrations.js';
 import { Mutex } from '../mutex.js';
-import { domainCounts, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreReader, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import { domainCounts, type DeadlineQuery, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreReader, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
 import type { Logger } from '../../log.js';
 import { Batch, WalSync, countedTaskLists } from './group-commit.js';
 import { sqliteOperations } from './operations.js';
@@ -501,4 +501,5 @@ export class SqliteStore implements Store {
   getTask = (token: string) => this.read((r) => r.getTask(token));
   countPendingTasks = (domain: string, kind: TaskKind, taskList: string) => this.read((r) => r.countPendingTasks(domain, kind, taskList));
   nextDueAt = () => this.read((r) => r.nextDueAt());
+  listDeadlines = (query: DeadlineQuery) => this.read((r) => r.listDeadlines(query));
 }
