@@ -11,7 +11,11 @@ export const EXIT_USAGE = 2;
 export class UsageError extends Error {}
 
 /** A failure already reported (logged) by the command: exit 1 without a second message. */
-export class ReportedFailure extends Error {}
+export class ReportedFailure extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT_FAILURE) {
+    super(message);
+  }
+}
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 

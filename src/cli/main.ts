@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
       // `openswf` or `openswf domains` that printed the help) is a usage mistake.
       return EXIT_USAGE;
     }
-    if (err instanceof ReportedFailure) return EXIT_FAILURE;
+    if (err instanceof ReportedFailure) return err.exitCode;
     if (err instanceof UsageError) {
       process.stderr.write(`openswf: ${err.message}\n`);
       return EXIT_USAGE;

@@ -41,8 +41,9 @@ test('npm pack builds first and ships only what runs; the installed package serv
   assert.ok(files.includes('dist/src/cli/main.js'), 'the bin was built by prepack');
   assert.ok(files.includes('LICENSE') && files.includes('README.md') && files.includes('package.json'));
   assert.ok(files.includes('migrations/sqlite/001_init.sql') && files.includes('migrations/postgres/001_init.sql'));
-  const stray = files.filter((f) => !/^(dist\/src\/.+\.js|migrations\/.+\.sql|README\.md|LICENSE|package\.json)$/.test(f));
-  assert.deepEqual(stray, [], 'nothing but the compiled server, its migrations, README, LICENSE');
+  assert.ok(files.includes('dist/console/index.html'), 'the console bundle was built by prepack');
+  const stray = files.filter((f) => !/^(dist\/src\/.+\.js|dist\/console\/.+|migrations\/.+\.sql|README\.md|LICENSE|package\.json)$/.test(f));
+  assert.deepEqual(stray, [], 'nothing but the compiled server, the console bundle, migrations, README, LICENSE');
 
   // npm start's pre-step: the build just made is up to date; a newer source makes it due.
   const check = (): number | null => spawnSync(process.execPath, ['scripts/build-if-stale.mjs', '--check'], { cwd: checkout }).status;

@@ -3,16 +3,18 @@ import { Command } from 'commander';
 import { endpointOf } from '../client.js';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
+import { signedFetch } from '../../auth/signed-fetch.js';
 
 interface EndpointOption {
   endpoint?: string;
   json?: boolean;
 }
 
-async function call(endpoint: string, path: string, init?: RequestInit): Promise<unknown> {
+async function call(endpoint: string, path: string, init?: { method: string; headers: Record<string, string>; body: string }): Promise<unknown> {
   // fetch's own error says only "fetch failed"; the cause carries ECONNREFUSED, which the
   // top level turns into "cannot reach the OpenSWF server at <endpoint>".
-  const res = await fetch(`${endpoint}${path}`, init);
+  // Signed with the standard AWS credentials (environment or profile) when any are found.
+  const res = await signedFetch()(`${endpoint}${path}`, init);
   const text = await res.text();
   if (!res.ok) {
     let message = text;

@@ -17,7 +17,7 @@ import { loadLambdaConfig } from '../../lambda/config.js';
 import { parseLimitSettings } from '../../engine/limits.js';
 import { throttleRatesFromOptions } from '../../server/throttle.js';
 import { createLogger, errorField, isLogLevel, LOG_LEVELS, type LogFormat, type Logger } from '../../log.js';
-import { ReportedFailure, UsageError } from '../errors.js';
+import { EXIT_FAILURE, EXIT_USAGE, ReportedFailure, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { authFileWarning, authSummary, securityOptions } from '../../server/security-options.js';
 
@@ -153,7 +153,8 @@ async function serve(options: AppOptions, flags: ServeFlags, log: Logger, versio
   try {
     app = createApp(options);
   } catch (err) {
-    throw startFailed(log, err);
+    // A file the options name that does not hold what it must (identities): a usage mistake.
+    throw startFailed(log, err, EXIT_USAGE);
   }
 
   let stopping = false;
@@ -213,11 +214,11 @@ async function serve(options: AppOptions, flags: ServeFlags, log: Logger, versio
 }
 
 /** Logs why the server could not start (on stdout with the other lines, and for a person on stderr). */
-function startFailed(log: Logger, err: unknown): ReportedFailure {
+function startFailed(log: Logger, err: unknown, exitCode = EXIT_FAILURE): ReportedFailure {
   const message = err instanceof Error ? err.message : String(err);
   log.fatal({ err: errorField(err) }, `cannot start: ${message}`);
   if (!process.stdout.isTTY) process.stderr.write(`openswf: cannot start: ${message}\n`);
-  return new ReportedFailure(message);
+  return new ReportedFailure(message, exitCode);
 }
 
 /** The URL to print: a password has no place in logs. */
