@@ -19,7 +19,10 @@ async function call(endpoint: string, path: string, init?: { method: string; hea
   if (!res.ok) {
     let message = text;
     try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
+      const body = JSON.parse(text) as { __type?: string; message?: string };
+      // The fault's name ("...#MissingAuthenticationTokenException"), as the SDK commands print it.
+      const name = body.__type?.split('#').pop();
+      message = `${name !== undefined ? `${name}: ` : ''}${body.message ?? text}`;
     } catch {
       // not JSON: print it as it came
     }
