@@ -35,6 +35,7 @@ import { Executor } from '../src/executor/executor.js';
 import type { TimerRow } from '../src/store/types.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { createRuns, scheduleActivity, startTimer, type RunSpec } from '../test/helpers/in-process.js';
+import { createLogger } from '../src/log.js';
 
 interface Options {
   pending: number;
@@ -105,7 +106,7 @@ function assemble(dir: string, sync: 'full' | 'normal', fired: (row: TimerRow, a
   const setup = new Executor(setupClock, SWF_LIMITS);
   let service: TimerService | undefined;
   const live = new Executor(liveClock, SWF_LIMITS, { timerArmed: (dueAt) => service?.armed(dueAt) });
-  service = new TimerService(store, live, liveClock, (line) => process.stderr.write(`${line}\n`), { fired });
+  service = new TimerService(store, live, liveClock, createLogger({ format: 'json', level: 'warn' }), { fired });
   const dbBytes = () => ['', '-wal'].reduce((sum, suffix) => sum + (statSync(path + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
   const countPending = () => {
     const db = new Database(path, { readonly: true });

@@ -7,6 +7,7 @@ import type { Executor } from '../executor/executor.js';
 import type { OperationShapes } from '../model/operation-shapes.js';
 import type { OperationName } from '../model/tables.js';
 import type { Store } from '../store/types.js';
+import type { Logger } from '../log.js';
 import type { PolicySet } from '../auth/policy.js';
 
 /** One request as the HTTP front hands it to a handler. */
@@ -59,7 +60,7 @@ export interface Services {
   settings: ServerSettings;
   /** Whether the operator mapped a Lambda function name to an endpoint. */
   lambdaFunctionKnown(name: string): boolean;
-  log(line: string): void;
+  log: Logger;
 }
 
 /**

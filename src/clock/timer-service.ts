@@ -26,6 +26,7 @@ import { VirtualClock } from './clock.js';
 import { isTransientStoreError, type Store, type StoreTx, type TimerRow } from '../store/types.js';
 import type { Executor } from '../executor/executor.js';
 import { fireTimeout, isOpen } from '../engine/index.js';
+import { silentLogger, type Logger } from '../log.js';
 
 /** How many due deadlines one transaction fires. */
 const BATCH = 64;
@@ -61,7 +62,7 @@ export class TimerService {
     private readonly store: Store,
     private readonly executor: Executor,
     private readonly clock: Clock,
-    private readonly log: (line: string) => void = () => {},
+    private readonly log: Logger = silentLogger,
     private readonly hooks: TimerServiceHooks = {},
   ) {}
 
@@ -106,8 +107,9 @@ export class TimerService {
       } catch (err) {
         // The store itself failed (not one deadline): nothing was lost (the rows are still
         // due); try again later, backing off, rather than in a hot loop.
-        this.log(`timer service: store failed, retrying in ${this.retryMs} ms: ${errorText(err)}`);
-        await this.scheduleNext(this.backOff());
+        const retryMs = this.backOff();
+        this.log.error({ err: errorText(err), retryMs }, 'timer service: store failed, retrying');
+        await this.scheduleNext(retryMs);
       }
     });
     this.queuedKick = pass;
@@ -168,8 +170,9 @@ export class TimerService {
         return n;
       } catch (err) {
         if (attempt >= ADVANCE_ATTEMPTS || !isTransientStoreError(err)) throw err;
-        this.log(`timer service: store failed, retrying in ${this.retryMs} ms: ${errorText(err)}`);
-        await new Promise((resolve) => setTimeout(resolve, this.backOff()));
+        const retryMs = this.backOff();
+        this.log.error({ err: errorText(err), retryMs }, 'timer service: store failed, retrying');
+        await new Promise((resolve) => setTimeout(resolve, retryMs));
       }
     }
   }
@@ -190,7 +193,7 @@ export class TimerService {
     try {
       next = await this.store.nextDueAt();
     } catch (err) {
-      this.log(`timer service: ${errorText(err)}`);
+      this.log.error({ err: errorText(err) }, 'timer service: reading the next deadline failed');
       minDelay = Math.max(minDelay, this.backOff());
     }
     const now = this.clock.now();
@@ -245,7 +248,7 @@ export class TimerService {
         if (isTransientStoreError(err)) throw err;
         // One bad deadline must not block the others: fire one at a time, and set aside (with
         // a log line) the deadline that fails on its own.
-        this.log(`timer service: batch failed, firing one by one: ${errorText(err)}`);
+        this.log.warn({ err: errorText(err) }, 'timer service: batch failed, firing one by one');
         batch = await this.fireOneByOne(now);
       }
       this.report(batch.fired);
@@ -293,9 +296,9 @@ export class TimerService {
       const due = await tx.takeTimer(row.key, row.dueAt);
       if (due !== undefined) this.hooks.setAside?.(due);
     });
-    this.log(
-      `timer service: set aside the deadline ${row.key.kind} ${JSON.stringify(row.key.ref)} of run ${row.key.runId}, ` +
-        `due ${new Date(row.dueAt).toISOString()}, because firing it failed: ${errorText(err)}`,
+    this.log.error(
+      { deadline: { kind: row.key.kind, ref: row.key.ref, runId: row.key.runId, dueAt: new Date(row.dueAt).toISOString() }, err: errorText(err) },
+      `timer service: set aside the deadline ${row.key.kind} of run ${row.key.runId}: firing it fails on its own`,
     );
   }
 

@@ -29,6 +29,8 @@ export const taskListId = (key: TaskListKey): string => `${key.kind}\u0000${key.
 
 export class Dispatcher {
   private readonly lists = new Map<string, ListWaiters>();
+  /** Set at shutdown: every poll, waiting or new, answers empty after one claim. */
+  private draining = false;
 
   /**
    * `mayHaveTask` (Store.mayHaveTask): when it says a list is empty, a poll waits without
@@ -56,6 +58,12 @@ export class Dispatcher {
       l.generation++;
       wake(l, key.tasks ?? Number.POSITIVE_INFINITY);
     }
+  }
+
+  /** Shutdown: waiting polls try their claim once more, then answer empty; so do new ones. */
+  drain(): void {
+    this.draining = true;
+    this.notifyAll();
   }
 
   /** Wakes every poller of every list (e.g. a hint from another node of the cluster). */
@@ -90,7 +98,7 @@ export class Dispatcher {
         }
         if (task !== undefined) return task;
         const remaining = deadline - Date.now();
-        if (remaining <= 0 || signal.aborted) return undefined;
+        if (remaining <= 0 || signal.aborted || this.draining) return undefined;
         if (l.generation !== generation) continue;
         await this.wait(l, Math.min(remaining, recheckMs), signal);
       }

@@ -32,6 +32,7 @@ import {
   type Transition,
 } from '../engine/index.js';
 import type { LambdaEndpoint, LambdaFunctions } from './config.js';
+import type { Logger } from '../log.js';
 
 /**
  * The call is abandoned this long after its deadline: by then the timer service has recorded
@@ -44,7 +45,7 @@ export interface LambdaInvokerOptions {
   functions: LambdaFunctions;
   store: Store;
   executor: Executor;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 /** How a call ended, as the history will tell it. */
@@ -67,7 +68,7 @@ export class LambdaInvoker {
   invoke(runId: string, scheduledEventId: number): void {
     if (this.stopped) return; // resume() picks it up at the next start
     const call = this.run(runId, scheduledEventId).catch((err: unknown) =>
-      this.options.log(`lambda: task ${scheduledEventId} of run ${runId}: ${errorText(err)}`),
+      this.options.log.error({ runId, scheduledEventId, err: errorText(err) }, `lambda: task ${scheduledEventId} of run ${runId} failed`),
     );
     this.calls.add(call);
     void call.finally(() => this.calls.delete(call));
@@ -96,7 +97,7 @@ export class LambdaInvoker {
         cursor = page.cursor;
       } while (cursor !== undefined && !this.stopped);
     }
-    if (resumed > 0) this.options.log(`lambda: resumed ${resumed} scheduled task(s)`);
+    if (resumed > 0) this.options.log.info({ resumed }, `lambda: resumed ${resumed} scheduled task(s)`);
     return resumed;
   }
 

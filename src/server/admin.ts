@@ -6,6 +6,9 @@
  *                              deadline that falls due on the way, in order; answers
  *                              {"now": <epoch seconds>, "fired": <deadlines fired>} once all
  *                              of them committed (so the caller sees their events at once).
+ *   POST /admin/reset          only with `serve --in-memory`: deletes every domain, type,
+ *                              execution, task and deadline → {"reset": true}. Elsewhere 404,
+ *                              so a stray reset can never empty a real database.
  * and the console's read-only endpoints (admin-console.ts): /admin/deadlines, /admin/activities.
  */
 import type http from 'node:http';
@@ -40,11 +43,16 @@ function advanceSeconds(body: Buffer): number | undefined {
   return seconds;
 }
 
+export interface AdminOptions {
+  /** Empties the store; given only in the in-memory mode. */
+  reset?: () => Promise<void>;
+}
+
 /**
  * With authentication on (`authOn`), the HTTP front has already verified the signature; the
  * caller must also be allowed `openswf:Admin`: moving the clock fires every deadline at once.
  */
-export function adminRoutes(services: Services, authOn = false, secureTransport = false) {
+export function adminRoutes(services: Services, authOn = false, secureTransport = false, options: AdminOptions = {}) {
   const consoleRoute = consoleRoutes(services);
   return async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, auth?: Authentication): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -57,6 +65,16 @@ export function adminRoutes(services: Services, authOn = false, secureTransport 
         'aws:SecureTransport': secureTransport ? 'true' : 'false',
       };
       if (auth.policies.evaluate({ action: ADMIN_ACTION, resource: '*', context }) !== 'Allow') throw notPermitted(auth.caller, ADMIN_ACTION, '*');
+    }
+    if (url.pathname === '/admin/reset' && options.reset !== undefined) {
+      if (req.method !== 'POST') {
+        send(res, 405, { message: 'Use POST /admin/reset' });
+        return true;
+      }
+      await options.reset();
+      services.log.info('admin: every domain, type and execution deleted (POST /admin/reset)');
+      send(res, 200, { reset: true });
+      return true;
     }
     if (url.pathname === '/admin/clock') {
       if (req.method !== 'GET') {

@@ -19,6 +19,8 @@ import type { OperationName } from '../model/tables.js';
 import { isOperationName, validateInput } from '../model/validate.js';
 import type { RequestContext } from '../api/context.js';
 import { signingRegion } from './signing-region.js';
+import { errorField, silentLogger, type Logger } from '../log.js';
+import type { RequestEntry, RequestObserver } from './request-log.js';
 import { isConsolePath, serveConsole } from './console-static.js';
 import { assertWellFormed, decodeUtf8 } from './body-text.js';
 import type { Authentication, Authenticate } from './authentication.js';
@@ -30,8 +32,14 @@ export interface HttpServerOptions {
   dispatch: Dispatch;
   /** Largest request body accepted; larger ones get 413. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Where unexpected errors (with stacks) are written. Default: stderr. */
-  log?: (line: string) => void;
+  /** Where unexpected errors (with stacks) are logged. Default: nowhere. */
+  log?: Logger;
+  /** Told of every request's start and end (request log, metrics, in-flight count). */
+  requests?: RequestObserver;
+  /** Given GET and HEAD requests first (/health, /ready, /metrics); resolves true when it answered. */
+  probes?: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<boolean>;
+  /** True while the server shuts down: answers then ask the client to close the connection. */
+  draining?: () => boolean;
   /** Given first every request under /admin/; resolves true when it answered the request. */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, auth: Authentication | undefined) => Promise<boolean>;
   /** When set (authentication on), every SWF and admin request must be signed (server/authentication.ts). */
@@ -64,13 +72,13 @@ export const HEADERS_TIMEOUT_MS = 80_000;
 export const REQUEST_TIMEOUT_MS = 300_000;
 
 export function createHttpServer(options: HttpServerOptions): http.Server {
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const log = options.log ?? silentLogger;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     handle(req, res, options, maxBodyBytes, log).catch((err: unknown) => {
       // handle() renders its own failures; this only guards against a bug in rendering.
-      log(`http: unhandled error: ${describe(err)}`);
+      log.error({ err: errorField(err) }, 'http: unhandled error');
       if (!res.headersSent && !res.destroyed) sendJson(res, 500, internalFailure().toBody());
       else res.destroy();
     });
@@ -105,10 +113,32 @@ async function handle(
   res: http.ServerResponse,
   options: HttpServerOptions,
   maxBodyBytes: number,
-  log: (line: string) => void,
+  log: Logger,
 ): Promise<void> {
   const requestId = randomUUID();
   res.setHeader('x-amzn-RequestId', requestId);
+  if (options.draining?.()) res.setHeader('Connection', 'close');
+
+  const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+  const method = req.method ?? 'GET';
+  const target = req.headers['x-amz-target'];
+  const entry: RequestEntry = {
+    requestId,
+    method,
+    path,
+    client: req.socket.remoteAddress,
+    startedAt: process.hrtime.bigint(),
+    ...(typeof target === 'string' ? { target: target.slice(0, 128) } : {}),
+  };
+  if (options.requests !== undefined) {
+    const observer = options.requests;
+    observer.started(entry);
+    // 'close' comes once per response, answered or abandoned: the one place a request ends.
+    res.once('close', () => {
+      if (!res.writableFinished) entry.outcome = 'client-gone';
+      observer.finished(entry, res.statusCode);
+    });
+  }
 
   // The client may give up at any point (a long poll cut by its own timeout, a killed
   // worker); the dispatcher must learn of it so it does not hand a task to nobody.
@@ -117,9 +147,7 @@ async function handle(
     if (!res.writableFinished) abort.abort();
   });
 
-  const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-  const method = req.method ?? 'GET';
-
+  if ((method === 'GET' || method === 'HEAD') && options.probes !== undefined && (await options.probes(req, res, path))) return;
   if ((method === 'GET' || method === 'HEAD') && (path === '/' || path === '/health')) {
     return sendJson(res, 200, { status: 'ok' });
   }
@@ -135,6 +163,7 @@ async function handle(
     res.on('finish', () => {
       if (!req.complete) req.destroy();
     });
+    entry.outcome = fault.code;
     return sendJson(res, fault.httpStatus, fault.toBody());
   }
 
@@ -143,7 +172,7 @@ async function handle(
       const auth = options.authenticate ? await options.authenticate({ method, url: req.url ?? '/', headers: req.headers, body }) : undefined;
       if (options.extraRoutes !== undefined && (await options.extraRoutes(req, res, body, auth))) return;
     } catch (err) {
-      return sendFault(res, err, log, requestId, `${method} ${path}`);
+      return sendFault(res, err, log, entry, `${method} ${path}`);
     }
     return notFound(res, method, path);
   }
@@ -155,8 +184,11 @@ async function handle(
     // Authentication comes first: an unsigned request learns nothing, not even the operation's validity.
     const auth = options.authenticate ? await options.authenticate({ method, url: req.url ?? '/', headers: req.headers, body }) : undefined;
     operation = resolveOperation(req.headers['x-amz-target']);
+    entry.operation = operation;
     checkContentType(req.headers['content-type']);
     const input: unknown = parseBody(body);
+    const domain = (input as { domain?: unknown }).domain;
+    if (typeof domain === 'string') entry.domain = domain.slice(0, 256);
     validateInput(operation, input);
     // ARNs name the scope's region only when it is shaped like one (the signature was checked against whatever it says).
     const region = signingRegion(req.headers.authorization);
@@ -168,11 +200,13 @@ async function handle(
       clientGone: () => abort.signal.aborted,
       ...(req.socket.remoteAddress !== undefined ? { remoteAddress: req.socket.remoteAddress } : {}),
     };
+    entry.context = ctx;
     const result = await options.dispatch(operation, input, ctx);
     if (res.destroyed) return; // nobody to answer
+    entry.outcome = 'ok';
     return sendJson(res, 200, result ?? {});
   } catch (err) {
-    return sendFault(res, err, log, requestId, operation);
+    return sendFault(res, err, log, entry, operation);
   }
 }
 
@@ -260,17 +294,18 @@ function parseBody(body: Buffer): unknown {
 function sendFault(
   res: http.ServerResponse,
   err: unknown,
-  log: (line: string) => void,
-  requestId: string,
+  log: Logger,
+  entry: RequestEntry,
   operation?: string,
 ): void {
   let fault: SwfFault;
   if (err instanceof SwfFault) {
     fault = err;
   } else {
-    log(`http: ${operation ?? 'request'} ${requestId} failed: ${describe(err)}`);
+    log.error({ requestId: entry.requestId, operation, err: errorField(err) }, `${operation ?? 'request'} failed: ${err instanceof Error ? err.message : String(err)}`);
     fault = internalFailure();
   }
+  entry.outcome = fault.code;
   if (res.destroyed || res.headersSent) return;
   sendJson(res, fault.httpStatus, fault.toBody());
 }
@@ -280,9 +315,9 @@ function notFound(res: http.ServerResponse, method: string, path: string): void 
   sendJson(res, 404, fault.toBody());
 }
 
-function internalFailure(): SwfFault {
-  // Never the error's own message or stack: those stay in the log.
-  return new SwfFault('InternalFailure', 'The request processing has failed because of an unknown error.');
+/** What the client sees of an unexpected error: never its own message or stack (those stay in the log). */
+export function internalFailure(cause?: unknown): SwfFault {
+  return new SwfFault('InternalFailure', 'The request processing has failed because of an unknown error.', cause !== undefined ? { cause } : undefined);
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -292,8 +327,4 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
     'Content-Length': payload.length,
   });
   res.end(payload);
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
 }

@@ -179,7 +179,37 @@ export interface Store extends StoreReader {
    * another, that armed deadlines, with the earliest. The timer service wakes for it.
    */
   onTimersArmed?(listener: (dueAt: number) => void): void;
+  /** Runs one query against the schema; rejects when the store cannot answer (readiness). */
+  ping(): Promise<void>;
+  /** Open runs and unstarted tasks per domain (metrics); domains with none are left out. */
+  countsByDomain(): Promise<DomainCounts[]>;
   close(): Promise<void>;
+}
+
+export interface DomainCounts {
+  domain: string;
+  openExecutions: number;
+  pendingDecisionTasks: number;
+  pendingActivityTasks: number;
+}
+
+/** Adds grouped counts up per domain (both back ends' rows have this shape). */
+export function domainCounts(open: readonly { domain: string; n: number }[], pending: readonly { domain: string; kind: string; n: number }[]): DomainCounts[] {
+  const byDomain = new Map<string, DomainCounts>();
+  const entry = (domain: string): DomainCounts => {
+    let e = byDomain.get(domain);
+    if (!e) {
+      e = { domain, openExecutions: 0, pendingDecisionTasks: 0, pendingActivityTasks: 0 };
+      byDomain.set(domain, e);
+    }
+    return e;
+  };
+  for (const r of open) entry(r.domain).openExecutions = Number(r.n);
+  for (const r of pending) {
+    if (r.kind === 'decision') entry(r.domain).pendingDecisionTasks = Number(r.n);
+    else entry(r.domain).pendingActivityTasks = Number(r.n);
+  }
+  return [...byDomain.values()];
 }
 
 export interface TaskListKey {

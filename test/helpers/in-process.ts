@@ -21,6 +21,7 @@ import { Executor } from '../../src/executor/executor.js';
 import type { ActivityTypeConfiguration, Decision } from '../../src/model/shapes.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
+import type { Logger } from '../../src/log.js';
 
 export interface Core {
   store: SqliteStore;
@@ -39,7 +40,7 @@ export interface CoreOptions {
   /** SQLite synchronous mode; benchmarks may pick 'normal'. Default 'full', as the server. */
   synchronous?: 'full' | 'normal';
   hooks?: TimerServiceHooks;
-  log?: (line: string) => void;
+  log?: Logger;
   /** Keep the data folder on dispose (the caller reopens it). */
   keepData?: boolean;
 }

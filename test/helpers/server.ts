@@ -74,6 +74,19 @@ export interface TestAuth {
   admin?: string;
 }
 
+/** What a server printed is kept up to this many characters (a benchmark logs a line per request). */
+const MAX_KEPT = 16 * 1024 * 1024;
+
+const keptSize = new WeakMap<string[], number>();
+
+/** Appends `chunk`, dropping the oldest chunks once the total passes MAX_KEPT. */
+function keep(chunks: string[], chunk: string): void {
+  chunks.push(chunk);
+  let total = (keptSize.get(chunks) ?? 0) + chunk.length;
+  while (total > MAX_KEPT && chunks.length > 1) total -= chunks.shift()?.length ?? 0;
+  keptSize.set(chunks, total);
+}
+
 export class TestServer {
   private constructor(
     readonly url: string,
@@ -81,6 +94,8 @@ export class TestServer {
     private readonly child: ChildProcess,
     private readonly options: ServerOptions,
     private output: string[],
+    /** stdout alone: the log lines, never cut by a chunk of stderr. */
+    private readonly stdout: string[],
     /** The database of this server (postgres back end), dropped on dispose unless a restart took it over. */
     private database: TestDatabase | undefined,
   ) {}
@@ -135,13 +150,18 @@ export class TestServer {
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     const output: string[] = [];
-    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => keep(output, d.toString()));
+    // Kept for the life of the process (not only until it listens): tests read its log lines.
+    const stdout: string[] = [];
+    child.stdout?.on('data', (d: Buffer) => {
+      keep(output, d.toString());
+      keep(stdout, d.toString());
+    });
     const url = await new Promise<string>((resolvePromise, reject) => {
       let buffered = '';
       const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 15_000);
       child.stdout?.on('data', (d: Buffer) => {
         buffered += d.toString();
-        output.push(d.toString());
         const m = /listening on (https?:\/\/\S+)/.exec(buffered);
         if (m?.[1]) {
           clearTimeout(timer);
@@ -153,7 +173,7 @@ export class TestServer {
         reject(new Error(`server exited with ${code}:\n${output.join('')}`));
       });
     });
-    return new TestServer(url, dataDir, child, options, output, database);
+    return new TestServer(url, dataDir, child, options, output, stdout, database);
   }
 
   /**
@@ -196,6 +216,49 @@ export class TestServer {
   /** What the server printed (for failure messages). */
   logs(): string {
     return this.output.join('');
+  }
+
+  /** The JSON log lines the server printed so far (the test helper's stdout is not a terminal, so they are JSON). */
+  logLines(): Record<string, unknown>[] {
+    return this.stdout
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /** Resolves with the first log line that `match` accepts, waiting for it if need be. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+    return new Promise((resolvePromise, reject) => {
+      const look = (): boolean => {
+        const found = this.logLines().find(match);
+        if (found === undefined) return false;
+        cleanup();
+        resolvePromise(found);
+        return true;
+      };
+      const onData = (): void => void look();
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no such log line within ${timeoutMs} ms:\n${this.logs()}`));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.child.stdout?.off('data', onData);
+      };
+      // Listeners run in order of attachment: the one in start() has appended the chunk already.
+      this.child.stdout?.on('data', onData);
+      look();
+    });
+  }
+
+  /** Sends a signal and resolves with the exit code once the process is gone. */
+  signalAndWait(sig: NodeJS.Signals): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve(this.child.exitCode);
+    return new Promise((resolvePromise) => {
+      this.child.once('exit', (code) => resolvePromise(code));
+      this.child.kill(sig);
+    });
   }
 
   /** Graceful stop (SIGTERM). */

@@ -217,9 +217,10 @@ test('openswf clock signs with the standard AWS environment variables or profile
   t.after(() => rmSync(home, { recursive: true, force: true }));
   const clean: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home };
   const run = (env: NodeJS.ProcessEnv) =>
-    promisify(execFile)(process.execPath, [CLI, 'clock', 'now', '--endpoint', url], { env: { ...clean, ...env } }).then(
+    promisify(execFile)(process.execPath, [CLI, 'clock', 'now', '--json', '--endpoint', url], { env: { ...clean, ...env } }).then(
       (r) => ({ code: 0, out: r.stdout }),
-      (e: { code?: number; stdout?: string }) => ({ code: e.code ?? -1, out: e.stdout ?? '' }),
+      // The CLI names a refusal on stderr.
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
     );
   const viaEnv = await run({ AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey });
   assert.equal(viaEnv.code, 0, viaEnv.out);

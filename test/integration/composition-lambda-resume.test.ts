@@ -19,6 +19,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
 import { described } from '../helpers/engine.js';
 import { FunctionHost } from './composition-support.js';
+import { silentLogger } from '../../src/log.js';
 
 const ENV: DecisionEnv = { activityType: () => undefined, workflowType: () => undefined, lambdaFunctionKnown: () => true, limits: SWF_LIMITS, openExecutionsInDomain: 0 };
 
@@ -59,7 +60,7 @@ test('at start, tasks that were scheduled but never started are started; a name 
   try {
     await withStore(async (store, executor) => {
       const runId = await runWithScheduledLambdas(store, executor, ['echo', 'renamed']);
-      const invoker = new LambdaInvoker({ functions: parseLambdaConfig(JSON.stringify({ echo: { url: `${host.url}/echo` } })), store, executor, log: () => {} });
+      const invoker = new LambdaInvoker({ functions: parseLambdaConfig(JSON.stringify({ echo: { url: `${host.url}/echo` } })), store, executor, log: silentLogger });
       assert.equal(await invoker.resume(), 2);
       await invoker.settled();
       const events = await store.getHistory(runId, { limit: 100, reverse: false });

@@ -60,10 +60,10 @@ test('advance refuses bodies that are not {"seconds": n} with n from 0 up, and o
 
 test('`openswf clock now` and `openswf clock advance 1h` drive the server from the command line', async () => {
   const before = await serverNow(server);
-  const now = await run(process.execPath, [CLI, 'clock', 'now', '--endpoint', server.url]);
+  const now = await run(process.execPath, [CLI, 'clock', 'now', '--json', '--endpoint', server.url]);
   assert.equal((JSON.parse(now.stdout) as { now: number }).now * 1000, before);
 
-  const moved = await run(process.execPath, [CLI, 'clock', 'advance', '1h', '--endpoint', server.url]);
+  const moved = await run(process.execPath, [CLI, 'clock', 'advance', '1h', '--json', '--endpoint', server.url]);
   assert.equal(Math.round((JSON.parse(moved.stdout) as { now: number }).now * 1000), before + 3_600_000);
   assert.equal(await serverNow(server), before + 3_600_000);
 

@@ -6,6 +6,7 @@
  * aside by its own key and logged with its run, and every other deadline fires.
  */
 import { test } from 'node:test';
+import { pino } from 'pino';
 import assert from 'node:assert/strict';
 import { RealClock, VirtualClock, type Clock } from '../../src/clock/clock.js';
 import { TimerService } from '../../src/clock/timer-service.js';
@@ -69,7 +70,7 @@ function rig(t: { after(fn: () => Promise<void>): void }, clock: Clock): Rig {
   const logs: string[] = [];
   const setAside: TimerRow[] = [];
   const fired: TimerRow[] = [];
-  const timers = new TimerService(faulty(core.store, faults), core.executor, clock, (line) => logs.push(line), {
+  const timers = new TimerService(faulty(core.store, faults), core.executor, clock, pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }), {
     fired: (row) => fired.push(row),
     setAside: (row) => setAside.push(row),
   });
@@ -123,7 +124,7 @@ test('on the real clock, deadlines overdue while the store is down fire once it 
   const core = createCore(clock, { dataDir: before.dataDir, synchronous: 'normal' });
   const faults: Faults = { outages: 3, poisoned: new Set() };
   const logs: string[] = [];
-  const timers = new TimerService(faulty(core.store, faults), core.executor, clock, (line) => logs.push(line));
+  const timers = new TimerService(faulty(core.store, faults), core.executor, clock, pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }));
   t.after(async () => {
     await timers.stop();
     await core.dispose();

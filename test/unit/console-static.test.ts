@@ -3,6 +3,7 @@
  * hashed assets are cached for good with their content types, nothing outside the assets
  * folder can be read, and nothing but GET and HEAD is served.
  */
+import { silentLogger } from '../../src/log.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -17,7 +18,7 @@ let port = 0;
 const dispatched: string[] = [];
 
 before(async () => {
-  server = createHttpServer({ dispatch: async (op) => void dispatched.push(op), log: () => {} });
+  server = createHttpServer({ dispatch: async (op) => void dispatched.push(op), log: silentLogger });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });

@@ -6,6 +6,7 @@ import { SwfFault } from '../../src/faults.js';
 import { createHttpServer } from '../../src/server/http.js';
 import type { Dispatch, HttpServerOptions } from '../../src/server/http.js';
 import type { RequestContext } from '../../src/api/context.js';
+import { pino } from 'pino';
 
 interface Answer {
   status: number;
@@ -30,8 +31,10 @@ async function withServer(
 ): Promise<void> {
   const logs: string[] = [];
   const calls: Harness['calls'] = [];
+  // A real pino logger whose lines land in `logs`.
+  const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   const server = createHttpServer({
-    log: (line) => logs.push(line),
+    log,
     ...options,
     dispatch: (operation, input, ctx) => {
       calls.push({ operation, input, ctx });
@@ -218,9 +221,10 @@ test('an unexpected error is logged with its stack and answered as InternalFailu
       assert.equal((answer.json as { __type: string }).__type, 'com.amazon.coral.service#InternalFailure');
       assert.doesNotMatch(answer.body, /disk on fire|secret|at .*\.js/);
       assert.equal(h.logs.length, 1);
-      assert.match(h.logs[0] ?? '', /DescribeDomain .*disk on fire/);
-      assert.match(h.logs[0] ?? '', /\n\s+at /); // the stack
-      assert.ok(h.logs[0]?.includes(answer.headers['x-amzn-requestid'] as string));
+      const line = JSON.parse(h.logs[0] ?? '{}') as { msg: string; requestId: string; err: { stack: string } };
+      assert.match(line.msg, /DescribeDomain .*disk on fire/);
+      assert.match(line.err.stack, /\n\s+at /); // the stack
+      assert.equal(line.requestId, answer.headers['x-amzn-requestid']);
     },
   );
 });

@@ -5,11 +5,12 @@
  */
 import type pg from 'pg';
 import { loadMigrations } from '../migrations.js';
+import type { Logger } from '../../log.js';
 
 /** Any fixed number works: it only has to be the same for every OpenSWF node ("OpenSWF" in ASCII). */
 const MIGRATION_LOCK = '22360104105105222';
 
-export async function migrate(pool: pg.Pool): Promise<void> {
+export async function migrate(pool: pg.Pool, log?: Logger): Promise<void> {
   const client = await pool.connect();
   let failure: unknown;
   try {
@@ -25,6 +26,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
         await client.query(m.sql);
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         await client.query('COMMIT');
+        log?.info({ migration: m.name, store: 'postgres' }, `migration ${m.name} applied`);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw new Error(`migration ${m.name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

@@ -16,7 +16,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TaskKind } from '../../engine/index.js';
-import { DuplicateOpenExecution, StoreUnavailable, type DeadlineQuery, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import { DuplicateOpenExecution, StoreUnavailable, domainCounts, type DeadlineQuery, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import { silentLogger, type Logger } from '../../log.js';
 import { migrate } from './migrate.js';
 import { NOTIFY_SQL, TxChanges, WakeupListener, noticesOf } from './notifications.js';
 import { PgOperations } from './operations.js';
@@ -26,7 +27,7 @@ export interface PostgresOptions {
   connectionString: string;
   /** Connections in the pool (default 10). One more is kept for LISTEN. */
   maxConnections?: number;
-  log?: (line: string) => void;
+  log?: Logger;
 }
 
 /** How often a transaction is tried before its conflict is reported. */
@@ -76,7 +77,7 @@ export class PostgresStore implements Store {
   private readonly node = randomBytes(8).toString('hex');
   private readonly taskListeners: ((keys: TaskListKey[]) => void)[] = [];
   private readonly timerListeners: ((dueAt: number) => void)[] = [];
-  private readonly log: (line: string) => void;
+  private readonly log: Logger;
 
   /** Opens a store and waits until it is ready; fails if the database cannot be reached or migrated. */
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -91,21 +92,21 @@ export class PostgresStore implements Store {
   }
 
   constructor(options: PostgresOptions) {
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
     const config: pg.PoolConfig = { connectionString: options.connectionString, types, application_name: 'openswf' };
     this.pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
     // An idle pooled connection that breaks is dropped by the pool; without a handler the
     // error would end the process.
-    this.pool.on('error', (err) => this.log(`postgres: idle connection failed: ${err.message}`));
+    this.pool.on('error', (err) => this.log.warn({ store: 'postgres', reason: err.message }, 'postgres: idle connection failed'));
     this.reader = new PgOperations(this.pool);
     this.listener = new WakeupListener(config, this.node, {
       tasksAdded: (keys) => this.announceTasks(keys),
       timerArmed: (dueAt) => this.announceTimer(dueAt),
       // Deadlines armed meanwhile may be due: have the timer service look now.
       resumed: () => this.announceTimer(Date.now()),
-      log: this.log,
+      log: (line) => this.log.warn({ store: 'postgres' }, line),
     });
-    this.ready = migrate(this.pool).then(() => this.listener.start());
+    this.ready = migrate(this.pool, this.log).then(() => this.listener.start());
     // Callers see a failure through `ready` or their first operation, never as an unhandled rejection.
     this.ready.catch(() => undefined);
   }
@@ -177,6 +178,18 @@ export class PostgresStore implements Store {
     await this.ready.catch(() => undefined);
     await this.listener.close();
     await this.pool.end();
+  }
+
+  async ping(): Promise<void> {
+    await this.ready;
+    await this.pool.query('SELECT count(*) FROM schema_migrations');
+  }
+
+  async countsByDomain(): Promise<DomainCounts[]> {
+    await this.ready;
+    const open = await this.pool.query<{ domain: string; n: number }>('SELECT domain, count(*) AS n FROM executions WHERE close_status IS NULL GROUP BY domain');
+    const pending = await this.pool.query<{ domain: string; kind: string; n: number }>('SELECT domain, kind, count(*) AS n FROM tasks WHERE NOT started GROUP BY domain, kind');
+    return domainCounts(open.rows, pending.rows);
   }
 
   private async read<T>(op: (r: PgOperations) => Promise<T>): Promise<T> {

@@ -19,14 +19,15 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import type { TaskKind } from '../../engine/index.js';
 import { loadMigrations } from '../migrations.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { Mutex } from '../mutex.js';
-import type { DeadlineQuery, ExecutionQuery, HistoryQuery, Store, StoreReader, StoreTx, TaskListKey, TypeKind } from '../types.js';
+import { domainCounts, type DeadlineQuery, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreReader, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import type { Logger } from '../../log.js';
 import { Batch, WalSync, countedTaskLists } from './group-commit.js';
 import { sqliteOperations } from './operations.js';
 
@@ -46,7 +47,12 @@ export interface SqliteOptions {
   afterFsync?: () => Promise<void>;
   /** Tests: the checkpoint worker's period, and the WAL size at which the writer pauses to let the WAL start over. */
   checkpoint?: { intervalMs?: number; restartBytes?: number };
+  /** Where applied migrations are reported. */
+  log?: Logger;
 }
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** How often the checkpoint worker copies the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -94,17 +100,30 @@ export class SqliteStore implements Store {
   private readonly afterFsync: (() => Promise<void>) | undefined;
   private checkpointer: Worker | undefined;
   private readonly folderLock: DataFolderLock | undefined;
+  private readonly path: string;
   /** New calls wait for this while the checkpoint worker lets the WAL start over. */
   private pause: { promise: Promise<void>; resolve: () => void; asked: boolean; timer: NodeJS.Timeout } | undefined;
 
   constructor(options: SqliteOptions) {
     this.afterFsync = options.afterFsync;
+    this.path = options.path;
     const memory = options.path === ':memory:';
     if (!memory) mkdirSync(dirname(options.path), { recursive: true });
     // One server per data folder: a second one is refused here (data-folder-lock.ts).
     this.folderLock = memory ? undefined : lockDataFolder(dirname(options.path));
     this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
+    try {
+      this.db.pragma('journal_mode = WAL');
+    } catch (err) {
+      // The first statement on a damaged file fails with a bare "file is not a database":
+      // say which file, so the operator knows what to restore or move away.
+      this.db.close();
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+        throw new Error(`the database file ${options.path} is corrupt or not an OpenSWF database (${code}: ${(err as Error).message}); restore it from a backup or move it away`, { cause: err });
+      }
+      throw err;
+    }
     // NORMAL: COMMIT does not fsync; the store's own fdatasync of the WAL does, off the event loop.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
@@ -113,7 +132,7 @@ export class SqliteStore implements Store {
     // When the WAL starts over, SQLite cuts the file back to this size rather than keeping
     // its high-water mark.
     this.db.pragma(`journal_size_limit = ${options.checkpoint?.restartBytes ?? WAL_RESTART_BYTES}`);
-    this.migrate();
+    this.migrate(options.log);
     this.sql = {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
@@ -204,7 +223,7 @@ export class SqliteStore implements Store {
     pause.resolve();
   }
 
-  private migrate(): void {
+  private migrate(log: Logger | undefined): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
     const applied = new Set(
       (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
@@ -215,6 +234,7 @@ export class SqliteStore implements Store {
         this.db.exec(m.sql);
         this.db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
       })();
+      log?.info({ migration: m.name, store: 'sqlite' }, `migration ${m.name} applied`);
     }
   }
 
@@ -384,6 +404,53 @@ export class SqliteStore implements Store {
       release();
       this.scheduleCommit();
     }
+  }
+
+  /** Raw SQL outside transactions, on the connection `read` uses. */
+  private async query<T>(fn: (db: Db) => T): Promise<T> {
+    return this.read(async () => fn(this.readerDb ?? this.db));
+  }
+
+  /**
+   * The connections answer from their page caches and recent pages live in the WAL, so
+   * neither shows that the file under them was damaged or replaced: the file's own header
+   * and a fresh read-only connection do.
+   */
+  async ping(): Promise<void> {
+    await this.query((db) => db.prepare('SELECT count(*) FROM schema_migrations').get());
+    if (this.path === ':memory:') return;
+    const header = Buffer.alloc(SQLITE_MAGIC.length);
+    const fd = openSync(this.path, 'r');
+    let read: number;
+    try {
+      read = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (read > 0 && !header.subarray(0, read).equals(SQLITE_MAGIC.subarray(0, read))) {
+      throw Object.assign(new Error("file is not a database (its header is not SQLite's)"), { code: 'SQLITE_NOTADB' });
+    }
+    const probe = new Database(this.path, { readonly: true, fileMustExist: true });
+    try {
+      probe.prepare('SELECT count(*) FROM schema_migrations').get();
+    } finally {
+      probe.close();
+    }
+  }
+
+  countsByDomain(): Promise<DomainCounts[]> {
+    return this.query((db) => {
+      const open = db.prepare('SELECT domain, count(*) AS n FROM executions WHERE close_status IS NULL GROUP BY domain').all() as { domain: string; n: number }[];
+      const pending = db.prepare('SELECT domain, kind, count(*) AS n FROM tasks WHERE started = 0 GROUP BY domain, kind').all() as { domain: string; kind: string; n: number }[];
+      return domainCounts(open, pending);
+    });
+  }
+
+  /** Deletes every row but the schema's (the in-memory mode's POST /admin/reset), in one call. */
+  clear(): Promise<void> {
+    return this.transaction(async () => {
+      for (const table of ['events', 'execution_tags', 'tasks', 'timers', 'executions', 'types', 'domains']) this.db.exec(`DELETE FROM ${table}`);
+    });
   }
 
   /** On the writer, outside any call: it sees the open batch, whose tasks pollers were told of. */
