@@ -21,13 +21,25 @@ export interface Fixture {
 }
 
 /** A domain with one workflow type and one activity type, all defaults set. */
-export async function registerFixture(client: SWFClient, overrides: { retentionDays?: string } = {}): Promise<Fixture> {
-  const domain = uniqueName('domain');
-  const taskList = uniqueName('decisions');
-  const activityTaskList = uniqueName('activities');
+export function registerFixture(client: SWFClient, overrides: { retentionDays?: string } = {}): Promise<Fixture> {
+  return registerFixtureNamed(client, {
+    domain: uniqueName('domain'),
+    taskList: uniqueName('decisions'),
+    activityTaskList: uniqueName('activities'),
+    ...(overrides.retentionDays !== undefined ? { retentionDays: overrides.retentionDays } : {}),
+  });
+}
+
+/** The same fixture under names the caller chooses (tests whose policies name them). */
+export async function registerFixtureNamed(
+  client: SWFClient,
+  names: { domain: string; taskList: string; activityTaskList: string; retentionDays?: string; tags?: { key: string; value: string }[] },
+): Promise<Fixture> {
+  const { domain, taskList, activityTaskList } = names;
   const workflowType = { name: 'order', version: '1' };
   const activityType = { name: 'step', version: '1' };
-  await client.send(new RegisterDomainCommand({ name: domain, workflowExecutionRetentionPeriodInDays: overrides.retentionDays ?? '1' }));
+  const tags = names.tags ?? [];
+  await client.send(new RegisterDomainCommand({ name: domain, workflowExecutionRetentionPeriodInDays: names.retentionDays ?? '1', ...(tags.length > 0 ? { tags } : {}) }));
   await client.send(
     new RegisterWorkflowTypeCommand({
       domain,

@@ -4,9 +4,9 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import type { SourceData } from '@smithy/types';
-import { RegisterActivityTypeCommand, RegisterDomainCommand, RegisterWorkflowTypeCommand, type SWFClient } from '@aws-sdk/client-swf';
+import type { SWFClient } from '@aws-sdk/client-swf';
 import type { TestUser } from '../helpers/server.js';
-import type { Fixture } from '../helpers/swf.js';
+import { registerFixtureNamed, type Fixture } from '../helpers/swf.js';
 
 export const ACCOUNT = '123456789012';
 
@@ -107,32 +107,6 @@ export async function logLine(logs: () => string, pattern: RegExp, timeoutMs = 5
 }
 
 /** A domain of a chosen name (policies name their domains) with one workflow and one activity type. */
-export async function namedFixture(swf: SWFClient, domain: string, tags: { key: string; value: string }[] = []): Promise<Fixture> {
-  const taskList = `${domain}-decisions`;
-  const activityTaskList = `${domain}-activities`;
-  const workflowType = { name: 'order', version: '1' };
-  const activityType = { name: 'step', version: '1' };
-  await swf.send(new RegisterDomainCommand({ name: domain, workflowExecutionRetentionPeriodInDays: '1', ...(tags.length > 0 ? { tags } : {}) }));
-  await swf.send(
-    new RegisterWorkflowTypeCommand({
-      domain,
-      ...workflowType,
-      defaultTaskList: { name: taskList },
-      defaultExecutionStartToCloseTimeout: '3600',
-      defaultTaskStartToCloseTimeout: '60',
-      defaultChildPolicy: 'TERMINATE',
-    }),
-  );
-  await swf.send(
-    new RegisterActivityTypeCommand({
-      domain,
-      ...activityType,
-      defaultTaskList: { name: activityTaskList },
-      defaultTaskScheduleToStartTimeout: 'NONE',
-      defaultTaskScheduleToCloseTimeout: 'NONE',
-      defaultTaskStartToCloseTimeout: '300',
-      defaultTaskHeartbeatTimeout: 'NONE',
-    }),
-  );
-  return { domain, workflowType, activityType, taskList, activityTaskList };
+export function namedFixture(swf: SWFClient, domain: string, tags: { key: string; value: string }[] = []): Promise<Fixture> {
+  return registerFixtureNamed(swf, { domain, taskList: `${domain}-decisions`, activityTaskList: `${domain}-activities`, tags });
 }
