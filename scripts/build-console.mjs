@@ -41,4 +41,5 @@ const html = readFileSync('src/console/index.html', 'utf8')
   .replace('%STYLE%', `/console/assets/${basename(css)}`);
 writeFileSync(join(out, 'index.html'), html);
 const size = (f) => result.metafile.outputs[f].bytes;
-process.stdout.write(`console: ${basename(js)} ${(size(js) / 1024).toFixed(1)} KiB, ${basename(css)} ${(size(css) / 1024).toFixed(1)} KiB\n`);
+// On stderr: stdout belongs to whoever runs the build (`npm pack --json` parses it).
+process.stderr.write(`console: ${basename(js)} ${(size(js) / 1024).toFixed(1)} KiB, ${basename(css)} ${(size(css) / 1024).toFixed(1)} KiB\n`);

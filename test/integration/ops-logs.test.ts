@@ -61,7 +61,7 @@ test('lifecycle lines: starting, migrations, listening, shutting down, stopped',
     const lines = server.logLines().map((l) => String(l.msg));
     assert.match(lines[0] ?? '', /^openswf \S+ starting$/);
     assert.ok(lines.includes('migration 001_init.sql applied'));
-    assert.ok(lines.some((m) => /^openswf listening on http:\/\/127\.0\.0\.1:\d+ \(data: .+, clock: real\)$/.test(m)));
+    assert.ok(lines.some((m) => /^openswf listening on http:\/\/127\.0\.0\.1:\d+ \(data: .+, clock: real, auth: off, any credentials accepted\)$/.test(m)));
     assert.deepEqual(lines.slice(-2), ['SIGTERM: shutting down', 'stopped']);
   } finally {
     await server.dispose();

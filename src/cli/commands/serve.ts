@@ -12,6 +12,7 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { IdentitiesError } from '../../auth/identities.js';
 import { createApp, DEFAULT_SHUTDOWN_TIMEOUT_MS, StartAborted, type AppOptions } from '../../server/app.js';
 import { loadLambdaConfig } from '../../lambda/config.js';
 import { parseLimitSettings } from '../../engine/limits.js';
@@ -153,8 +154,9 @@ async function serve(options: AppOptions, flags: ServeFlags, log: Logger, versio
   try {
     app = createApp(options);
   } catch (err) {
-    // A file the options name that does not hold what it must (identities): a usage mistake.
-    throw startFailed(log, err, EXIT_USAGE);
+    // An identities file that does not hold what it must is a usage mistake (2); a store
+    // that cannot be opened (a corrupt file, a data folder in use) is a failure (1).
+    throw startFailed(log, err, err instanceof IdentitiesError ? EXIT_USAGE : EXIT_FAILURE);
   }
 
   let stopping = false;
