@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { MAX_BATCH_CALLS } from '../../src/store/sqlite/group-commit.js';
 import type { DomainRecord } from '../../src/store/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openswf-group-commit-'));
@@ -109,6 +110,70 @@ test('one fsync covers the calls that arrived while the previous one was in flig
   await assert.rejects(failing.promise, /no d4 after all/);
   assert.equal(held.length, 2, 'four calls, two fsyncs');
   assert.deepEqual((await store.listDomains()).map((d) => d.name), ['d1', 'd2', 'd3'], 'the failed call took back only its own change');
+});
+
+test('a batch that waited through an fsync commits at the next call boundary, not when the queue runs dry', async (t) => {
+  const { store, held, nextFsync } = heldStore(t);
+  const first = watch(store.transaction((tx) => tx.putDomain(domain('d1'))));
+  const fsync1 = await nextFsync();
+  // During the first fsync: a call that holds the writer, and two queued behind it.
+  const busy = deferred();
+  const second = watch(
+    store.transaction(async (tx) => {
+      await tx.putDomain(domain('d2'));
+      await busy.promise;
+    }),
+  );
+  await turns();
+  const third = watch(store.transaction((tx) => tx.putDomain(domain('d3'))));
+  const fourth = watch(store.transaction((tx) => tx.putDomain(domain('d4'))));
+  fsync1.resolve();
+  await first.promise;
+  await turns();
+  assert.equal(held.length, 1, 'the open batch cannot commit while its call runs');
+  // The second call ends with two calls queued: its batch has waited its turn and commits now.
+  busy.resolve();
+  const fsync2 = await nextFsync();
+  await turns();
+  assert.deepEqual([second, third, fourth].map((p) => p.settled()), [false, false, false]);
+  fsync2.resolve();
+  await second.promise;
+  await turns();
+  assert.deepEqual([third, fourth].map((p) => p.settled()), [false, false], 'the queued calls ran in the next batch, which has its own fsync');
+  assert.equal(await store.getDomain('d3'), undefined, 'a read does not see the next batch before its fsync');
+  (await nextFsync()).resolve();
+  await third.promise;
+  await fourth.promise;
+  assert.equal(held.length, 3);
+  assert.deepEqual((await store.listDomains()).map((d) => d.name), ['d1', 'd2', 'd3', 'd4']);
+});
+
+test(`a batch opened on an idle disk commits at ${MAX_BATCH_CALLS} calls even with more queued`, async (t) => {
+  const { store, held, nextFsync } = heldStore(t);
+  const busy = deferred();
+  const calls = [
+    watch(
+      store.transaction(async (tx) => {
+        await tx.putDomain(domain('c0'));
+        await busy.promise; // holds the writer while the others queue
+      }),
+    ),
+  ];
+  await turns();
+  const extra = 5;
+  for (let i = 1; i < MAX_BATCH_CALLS + extra; i++) calls.push(watch(store.transaction((tx) => tx.putDomain(domain(`c${i}`)))));
+  busy.resolve();
+  const fsync1 = await nextFsync();
+  await turns();
+  assert.equal(calls.filter((c) => c.settled()).length, 0, 'nobody is answered before the fsync');
+  fsync1.resolve();
+  await Promise.all(calls.slice(0, MAX_BATCH_CALLS).map((c) => c.promise));
+  await turns();
+  assert.deepEqual(calls.slice(MAX_BATCH_CALLS).map((c) => c.settled()), new Array(extra).fill(false), `only the first ${MAX_BATCH_CALLS} calls were in the first batch`);
+  (await nextFsync()).resolve();
+  await Promise.all(calls.map((c) => c.promise));
+  assert.equal(held.length, 2);
+  assert.equal((await store.listDomains()).length, MAX_BATCH_CALLS + extra);
 });
 
 test('a call that writes nothing waits for no fsync of its own', async (t) => {

@@ -16,9 +16,23 @@ import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TaskListKey } from '../types.js';
 
+/**
+ * A batch opened while the disk was idle commits once it holds this many calls, even with more
+ * queued: with 200 clients the writer's queue may never run dry, and every call of the batch
+ * waits for its COMMIT and fdatasync. Enough to share one COMMIT's WAL writes among many calls.
+ */
+export const MAX_BATCH_CALLS = 16;
+
 export class Batch {
   /** Some call of the batch changed a row, so its COMMIT wrote WAL frames that need an fsync. */
   dirty = false;
+  /** Calls that ran in the batch (failed ones included). */
+  calls = 0;
+  /**
+   * An fdatasync ended while the batch was open: it has waited its turn for the disk, and
+   * commits at the next boundary between calls instead of when the writer's queue runs dry.
+   */
+  due = false;
   readonly durable: Promise<void>;
   private settle!: (err?: unknown) => void;
 

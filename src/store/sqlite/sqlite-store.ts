@@ -5,9 +5,12 @@
  * Writes: better-sqlite3 is synchronous and cannot hold a transaction across an unrelated
  * `await`, so calls take a mutex and run one at a time on the writer, each inside a SAVEPOINT
  * of the open batch (group-commit.ts): a call that fails rolls back to its savepoint and
- * leaves its neighbours' changes alone. The batch commits as soon as no call is running or
- * queued and no fdatasync is in flight; calls that arrive during an fdatasync join the next
- * batch, and one fdatasync of the WAL, off the event loop, then makes the whole batch durable.
+ * leaves its neighbours' changes alone. With no fdatasync in flight, the batch commits at the
+ * first boundary between calls where the writer's queue is empty or the batch holds
+ * MAX_BATCH_CALLS calls; calls that run during an fdatasync join the next batch, which commits
+ * at the first boundary after that fdatasync ends (even with calls still queued, so a batch
+ * never grows for as long as the queue stays full), and one fdatasync of the WAL, off the
+ * event loop, then makes the whole batch durable.
  * Every call is answered after the fdatasync that covers its batch: it has then seen only
  * durable data (its own changes, its batch's, and everything committed before).
  *
@@ -28,7 +31,7 @@ import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { Mutex } from '../mutex.js';
 import { domainCounts, type DeadlineQuery, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreReader, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
 import type { Logger } from '../../log.js';
-import { Batch, WalSync, countedTaskLists } from './group-commit.js';
+import { Batch, MAX_BATCH_CALLS, WalSync, countedTaskLists } from './group-commit.js';
 import { sqliteOperations } from './operations.js';
 
 export interface SqliteOptions {
@@ -97,6 +100,8 @@ export class SqliteStore implements Store {
   /** Set when an fdatasync failed: what was committed may not be on disk, so nothing more is answered. */
   private broken: Error | undefined;
   private commitScheduled = false;
+  /** A call is between its SAVEPOINT and its RELEASE (or rollback): the batch cannot commit now. */
+  private running = false;
   private readonly afterFsync: (() => Promise<void>) | undefined;
   private checkpointer: Worker | undefined;
   private readonly folderLock: DataFolderLock | undefined;
@@ -249,6 +254,8 @@ export class SqliteStore implements Store {
         batch = this.openBatch();
         const changesBefore = this.sql.changes.get() as number;
         this.sql.savepoint.run();
+        this.running = true;
+        batch.calls++;
         this.addedTaskLists = [];
         try {
           outcome = { ok: true, value: await fn(this.tx) };
@@ -259,11 +266,15 @@ export class SqliteStore implements Store {
           outcome = { ok: false, err };
           this.undoCall(batch);
         } finally {
+          this.running = false;
           this.addedTaskLists = [];
         }
       }
     } finally {
       release();
+      // A boundary between calls, with the next one handed the mutex but not run yet: a batch
+      // that is due or full commits now (with nothing queued, it waits for the next turn).
+      if (this.mutex.busy) this.maybeCommit();
       this.scheduleCommit();
       this.catchUpWhenIdle();
     }
@@ -321,9 +332,14 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Commits the open batch when no call is running or queued and no fdatasync is in flight. */
+  /**
+   * Commits the open batch when no fdatasync is in flight and no call is running, and either no
+   * call is queued, or the batch has waited through an fdatasync, or it is full.
+   */
   private maybeCommit(): void {
-    if (this.batch && !this.syncing && !this.mutex.busy) this.commit(this.batch);
+    const batch = this.batch;
+    if (!batch || this.syncing || this.running) return;
+    if (!this.mutex.busy || batch.due || batch.calls >= MAX_BATCH_CALLS) this.commit(batch);
   }
 
   private commit(batch: Batch): void {
@@ -358,7 +374,9 @@ export class SqliteStore implements Store {
         this.syncing = undefined;
         this.endReaderSnapshot();
         batch.succeed();
-        // The calls that ran meanwhile are waiting in the open batch: commit it at once.
+        // The calls that ran meanwhile are waiting in the open batch: commit it at once, or
+        // at the end of the call running now.
+        if (this.batch) this.batch.due = true;
         this.maybeCommit();
         this.catchUpWhenIdle();
       },
@@ -398,9 +416,11 @@ export class SqliteStore implements Store {
     if (this.reader !== this.tx) return fn(this.reader);
     // ':memory:': one connection, which may hold the open batch; wait for the writer's turn.
     const release = await this.mutex.acquire();
+    this.running = true;
     try {
       return await fn(this.reader);
     } finally {
+      this.running = false;
       release();
       this.scheduleCommit();
     }
