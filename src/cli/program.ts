@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `openswf` command: `serve` runs the server; the other commands are operator tools that
  * speak the SWF API to a running one (`openswf --help`, `openswf <command> --help`).
