@@ -2,7 +2,7 @@
  * The server's memory under long runs: V8's young generation (where every request's short-lived
  * objects are allocated) starts at 1 MiB per semi-space and doubles, up to 16 MiB each, whenever
  * a scavenge finds many survivors, which a busy server does within seconds. Both semi-spaces
- * stay resident: that growth was most of what made the server's peak RSS at 10,000 workflows
+ * stay resident: that growth was much of what made the server's peak RSS at 10,000 workflows
  * 1.3-1.5 times that at 200 (bench/README.md, "C=64 latency and memory").
  *
  * `node --max-semi-space-size` would bound it, but only as a flag of the node command line,
@@ -10,7 +10,8 @@
  * harness). V8 reads that limit once, when the heap is created; it reads the growth factor
  * each time it grows the space. So the first thing the program does, before it loads the rest
  * of itself, is set the growth factor to 1: the young generation keeps its initial size.
- * Measured (bench/README.md): the same throughput and server CPU per request within the noise.
+ * The cost is more frequent scavenges; at C=64, side by side with main's build, throughput
+ * was not lower (bench/README.md: the machine was loaded, so no finer figure).
  *
  * A node command line that names a semi-space flag itself (in its arguments or NODE_OPTIONS)
  * is left alone: whoever wrote it chose.
