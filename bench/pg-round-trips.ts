@@ -44,7 +44,12 @@ proto.query = function (this: pg.Client, ...args: unknown[]) {
       entry.trips++;
       const first = args[0];
       const text = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? '?');
-      const key = text.replace(/\s+/g, ' ').trim().slice(0, values.verbose ? 200 : 60);
+      // One line per round trip: each statement's first words, literals (E'...') shown as ?.
+      const key = text
+        .replace(/E'(?:[^']|'')*'/g, '?')
+        .split(/;\n/)
+        .map((st) => st.replace(/\s+/g, ' ').trim().slice(0, values.verbose ? 200 : 40))
+        .join(' | ');
       entry.statements.set(key, (entry.statements.get(key) ?? 0) + 1);
     }
   }

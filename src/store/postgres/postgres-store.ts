@@ -122,14 +122,17 @@ export class PostgresStore implements Store {
         throw isTransient(err) ? new StoreUnavailable(err) : err;
       }
       let result: T;
+      // BEGIN travels with the transaction's first statement, the writes nobody reads the
+      // answer of travel with the next statement that is answered, and the NOTIFY and the
+      // COMMIT with the last of them (operations.ts): one round trip where there were many.
+      const ops = new PgOperations(client, { changes });
       try {
-        await client.query('BEGIN');
-        result = await fn(new PgOperations(client, { changes }));
+        result = await fn(ops);
         const notices = noticesOf(this.node, changes);
-        if (notices.length > 0) await client.query(NOTIFY_SQL, [notices.map((n) => n.channel), notices.map((n) => n.payload)]);
-        await client.query('COMMIT');
+        await ops.commit(notices.length > 0 ? { sql: NOTIFY_SQL, params: [notices.map((n) => n.channel), notices.map((n) => n.payload)] } : undefined);
       } catch (err) {
-        await this.rollback(client);
+        if (ops.started) await this.rollback(client);
+        else client.release();
         if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
           await pause(attempt);
           continue;
