@@ -96,11 +96,13 @@ await ifPostgres(() => {
           return { task, again: await tx.getExecution('r1') };
         }),
       );
+      // The setup's wake-up hint for other nodes may go out meanwhile, on its own connection.
+      const own = trips.filter((t) => !t.includes('pg_notify'));
       assert.equal(result.task.token, 'tok');
       assert.deepEqual(result.again?.tagList, ['seen']);
-      assert.equal(trips.length, 2, trips.join('\n---\n'));
-      assert.match(trips[0]!, /^BEGIN;/);
-      assert.match(trips[1]!, /COMMIT$/);
+      assert.equal(own.length, 2, trips.join('\n---\n'));
+      assert.match(own[0]!, /^BEGIN;/);
+      assert.match(own[1]!, /COMMIT$/);
       assert.deepEqual((await store.getExecution('r1'))?.tagList, ['seen']);
       assert.equal((await store.getHistory('r1', { limit: 100, reverse: false })).length, events.length + 1);
       assert.equal((await store.getTask('tok'))?.started, true);

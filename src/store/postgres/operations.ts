@@ -105,11 +105,10 @@ export class PgOperations implements StoreTx {
   }
 
   /**
-   * Ends the transaction: the queued writes, `last` (the NOTIFY) and COMMIT in one round trip.
-   * A transaction that sent nothing and has nothing to send costs none.
+   * Ends the transaction: the queued writes and COMMIT in one round trip. A transaction that
+   * sent nothing and has nothing to send costs none.
    */
-  async commit(last?: { sql: string; params: unknown[] }): Promise<void> {
-    if (last) await this.write(last.sql, last.params);
+  async commit(): Promise<void> {
     if (!this.begun && this.queued.length === 1) {
       this.queued = [];
       return;
