@@ -10,6 +10,8 @@ import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { inline } from '../../src/store/postgres/literal.js';
 import { encodeText } from '../../src/store/postgres/text.js';
+import { Notifier, TxChanges, type Notice } from '../../src/store/postgres/notifications.js';
+import type { TaskListKey } from '../../src/store/types.js';
 import { createTestDatabase, ifPostgres, type TestDatabase } from '../helpers/postgres.js';
 import { withClient } from '../helpers/pg-database.js';
 import { makeRun } from './fixtures.js';
@@ -31,6 +33,45 @@ async function countingTrips<T>(work: () => Promise<T>): Promise<{ result: T; tr
     proto.query = original;
   }
 }
+
+describe('postgres wake-up notices', () => {
+  it('go out one NOTIFY at a time, each with every commit since the last', async () => {
+    const sent: Notice[][] = [];
+    let release: (() => void) | undefined;
+    const notifier = new Notifier(
+      (notices) => {
+        sent.push(notices);
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      'n1',
+      () => undefined,
+    );
+    const commit = (list: string, dueAt?: number) => {
+      const c = new TxChanges();
+      c.taskAdded({ domain: 'd', kind: 'activity', taskList: list });
+      if (dueAt !== undefined) c.timerArmed(dueAt);
+      notifier.committed(c);
+    };
+    commit('a');
+    commit('b', 50);
+    commit('b', 40);
+    commit('c');
+    assert.equal(sent.length, 1); // the first is in flight; the rest wait for it
+    release?.();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(sent.length, 2);
+    release?.();
+    await notifier.idle();
+    const payloads = sent.map((batch) => batch.map((n) => [n.channel, JSON.parse(n.payload) as unknown]));
+    assert.deepEqual(payloads, [
+      [['openswf_tasks', { node: 'n1', keys: [{ domain: 'd', kind: 'activity', taskList: 'a' }] }]],
+      [
+        ['openswf_tasks', { node: 'n1', keys: [{ domain: 'd', kind: 'activity', taskList: 'b' }, { domain: 'd', kind: 'activity', taskList: 'c' }] }],
+        ['openswf_timers', { node: 'n1', dueAt: 40 }],
+      ],
+    ]);
+  });
+});
 
 await ifPostgres(() => {
   let db: TestDatabase;
@@ -145,6 +186,32 @@ await ifPostgres(() => {
       assert.deepEqual((await store.getExecution('r2'))?.tagList, []);
       // The connection went back to the pool in a usable state.
       assert.equal(await store.transaction((tx) => tx.getTask('kept?')), undefined);
+    });
+
+    it('tells this node how many tasks each list got, so it wakes that many pollers; other nodes wake all', async () => {
+      await db.truncate();
+      const other = await PostgresStore.open({ connectionString: db.url });
+      try {
+        const here: TaskListKey[][] = [];
+        store.onTasksAdded((keys) => here.push(keys));
+        // (An earlier case's hint may still reach the other node: wait for this one's.)
+        const there = new Promise<TaskListKey[]>((resolve) => other.onTasksAdded((keys) => keys.some((k) => k.taskList === 'a') && resolve(keys)));
+        await store.transaction(async (tx) => {
+          for (const [token, list] of [['t1', 'a'], ['t2', 'b'], ['t3', 'a']] as const) {
+            await tx.enqueueTask({ token, kind: 'activity', domain: 'd', taskList: list, priority: 0, runId: 'r', scheduledEventId: 5 });
+          }
+        });
+        assert.deepEqual(here.at(-1), [
+          { domain: 'd', kind: 'activity', taskList: 'a', tasks: 2 },
+          { domain: 'd', kind: 'activity', taskList: 'b', tasks: 1 },
+        ]);
+        assert.deepEqual(await there, [
+          { domain: 'd', kind: 'activity', taskList: 'a' },
+          { domain: 'd', kind: 'activity', taskList: 'b' },
+        ]);
+      } finally {
+        await other.close();
+      }
     });
 
     it('sends nothing for a transaction that reads nothing and writes nothing', async () => {

@@ -25,11 +25,15 @@ const MAX_PAYLOAD_BYTES = 7900;
 
 /** What one transaction changed that other parts (and other nodes) need to hear about. */
 export class TxChanges {
-  private readonly taskLists = new Map<string, TaskListKey>();
+  /** Each task list that got tasks, with how many (this node's dispatcher wakes that many pollers). */
+  private readonly taskLists = new Map<string, TaskListKey & { tasks: number }>();
   earliestDueAt: number | undefined;
 
-  taskAdded(key: TaskListKey): void {
-    this.taskLists.set(`${key.kind}\u0000${key.domain}\u0000${key.taskList}`, key);
+  taskAdded(key: TaskListKey, tasks = 1): void {
+    const id = `${key.kind}\u0000${key.domain}\u0000${key.taskList}`;
+    const seen = this.taskLists.get(id);
+    if (seen) seen.tasks += tasks;
+    else this.taskLists.set(id, { domain: key.domain, kind: key.kind, taskList: key.taskList, tasks });
   }
 
   timerArmed(dueAt: number): void {
@@ -37,7 +41,7 @@ export class TxChanges {
   }
 
   get addedTaskLists(): TaskListKey[] {
-    return [...this.taskLists.values()];
+    return [...this.taskLists.values()].map((k) => ({ ...k }));
   }
 
   /** Whether there is anything to tell. */
@@ -47,7 +51,7 @@ export class TxChanges {
 
   /** Adds what another transaction changed. */
   absorb(other: TxChanges): void {
-    for (const key of other.addedTaskLists) this.taskAdded(key);
+    for (const key of other.addedTaskLists) this.taskAdded(key, key.tasks);
     if (other.earliestDueAt !== undefined) this.timerArmed(other.earliestDueAt);
   }
 }
@@ -120,7 +124,9 @@ export function noticesOf(node: string, changes: TxChanges): Notice[] {
     if (keys.length > 0) notices.push({ channel: TASKS_CHANNEL, payload: JSON.stringify({ node, keys } satisfies TasksPayload) });
     keys = [];
   };
-  for (const key of changes.addedTaskLists) {
+  // Without counts: another node's pollers race other nodes' for the tasks, so it wakes them all.
+  for (const { domain, kind, taskList } of changes.addedTaskLists) {
+    const key = { domain, kind, taskList };
     keys.push(key);
     if (keys.length > 1 && Buffer.byteLength(JSON.stringify({ node, keys })) > MAX_PAYLOAD_BYTES) {
       keys.pop();
