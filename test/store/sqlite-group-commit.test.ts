@@ -58,6 +58,14 @@ function heldStore(t: { after(fn: () => Promise<void>): void }) {
       }
       return held[held.length - 1] as Deferred;
     },
+    /** Resolves when the n-th fsync of the store (1, 2, ...) has happened and is being held, now or later. */
+    async fsyncNumber(n: number): Promise<Deferred> {
+      while (held.length < n) {
+        entered = deferred();
+        await entered.promise;
+      }
+      return held[n - 1] as Deferred;
+    },
   };
 }
 
@@ -113,9 +121,9 @@ test('one fsync covers the calls that arrived while the previous one was in flig
 });
 
 test('a batch that waited through an fsync commits at the next call boundary, not when the queue runs dry', async (t) => {
-  const { store, held, nextFsync } = heldStore(t);
+  const { store, held, fsyncNumber } = heldStore(t);
   const first = watch(store.transaction((tx) => tx.putDomain(domain('d1'))));
-  const fsync1 = await nextFsync();
+  const fsync1 = await fsyncNumber(1);
   // During the first fsync: a call that holds the writer, and two queued behind it.
   const busy = deferred();
   const second = watch(
@@ -133,7 +141,7 @@ test('a batch that waited through an fsync commits at the next call boundary, no
   assert.equal(held.length, 1, 'the open batch cannot commit while its call runs');
   // The second call ends with two calls queued: its batch has waited its turn and commits now.
   busy.resolve();
-  const fsync2 = await nextFsync();
+  const fsync2 = await fsyncNumber(2);
   await turns();
   assert.deepEqual([second, third, fourth].map((p) => p.settled()), [false, false, false]);
   fsync2.resolve();
@@ -141,7 +149,7 @@ test('a batch that waited through an fsync commits at the next call boundary, no
   await turns();
   assert.deepEqual([third, fourth].map((p) => p.settled()), [false, false], 'the queued calls ran in the next batch, which has its own fsync');
   assert.equal(await store.getDomain('d3'), undefined, 'a read does not see the next batch before its fsync');
-  (await nextFsync()).resolve();
+  (await fsyncNumber(3)).resolve();
   await third.promise;
   await fourth.promise;
   assert.equal(held.length, 3);
@@ -149,7 +157,7 @@ test('a batch that waited through an fsync commits at the next call boundary, no
 });
 
 test(`a batch opened on an idle disk commits at ${MAX_BATCH_CALLS} calls even with more queued`, async (t) => {
-  const { store, held, nextFsync } = heldStore(t);
+  const { store, held, fsyncNumber } = heldStore(t);
   const busy = deferred();
   const calls = [
     watch(
@@ -163,14 +171,14 @@ test(`a batch opened on an idle disk commits at ${MAX_BATCH_CALLS} calls even wi
   const extra = 5;
   for (let i = 1; i < MAX_BATCH_CALLS + extra; i++) calls.push(watch(store.transaction((tx) => tx.putDomain(domain(`c${i}`)))));
   busy.resolve();
-  const fsync1 = await nextFsync();
+  const fsync1 = await fsyncNumber(1);
   await turns();
   assert.equal(calls.filter((c) => c.settled()).length, 0, 'nobody is answered before the fsync');
   fsync1.resolve();
   await Promise.all(calls.slice(0, MAX_BATCH_CALLS).map((c) => c.promise));
   await turns();
   assert.deepEqual(calls.slice(MAX_BATCH_CALLS).map((c) => c.settled()), new Array(extra).fill(false), `only the first ${MAX_BATCH_CALLS} calls were in the first batch`);
-  (await nextFsync()).resolve();
+  (await fsyncNumber(2)).resolve();
   await Promise.all(calls.map((c) => c.promise));
   assert.equal(held.length, 2);
   assert.equal((await store.listDomains()).length, MAX_BATCH_CALLS + extra);
