@@ -49,15 +49,6 @@ function heldStore(t: { after(fn: () => Promise<void>): void }) {
   return {
     store,
     held,
-    /** Resolves when the next fsync has happened and is being held. */
-    async nextFsync(): Promise<Deferred> {
-      const count = held.length;
-      while (held.length === count) {
-        entered = deferred();
-        await entered.promise;
-      }
-      return held[held.length - 1] as Deferred;
-    },
     /** Resolves when the n-th fsync of the store (1, 2, ...) has happened and is being held, now or later. */
     async fsyncNumber(n: number): Promise<Deferred> {
       while (held.length < n) {
@@ -87,9 +78,9 @@ const turns = async (n = 5) => {
 };
 
 test('one fsync covers the calls that arrived while the previous one was in flight, and nobody is answered before it', async (t) => {
-  const { store, held, nextFsync } = heldStore(t);
+  const { store, held, fsyncNumber } = heldStore(t);
   const first = watch(store.transaction((tx) => tx.putDomain(domain('d1'))));
-  const fsync1 = await nextFsync();
+  const fsync1 = await fsyncNumber(1);
   // While the first batch's fsync is in flight: three calls, one of which fails.
   const second = watch(store.transaction((tx) => tx.putDomain(domain('d2'))));
   const third = watch(store.transaction((tx) => tx.putDomain(domain('d3'))));
@@ -107,7 +98,7 @@ test('one fsync covers the calls that arrived while the previous one was in flig
   fsync1.resolve();
   await first.promise;
   assert.equal((await store.getDomain('d1'))?.name, 'd1', 'answered calls are seen by reads');
-  const fsync2 = await nextFsync();
+  const fsync2 = await fsyncNumber(2);
   await turns();
   assert.deepEqual([second, third, failing].map((p) => p.settled()), [false, false, false], 'the second batch waits for its own fsync');
   assert.equal(await store.getDomain('d2'), undefined);
@@ -192,9 +183,9 @@ test('a call that writes nothing waits for no fsync of its own', async (t) => {
 });
 
 test('reads answer while the writer is busy with a call', async (t) => {
-  const { store, nextFsync } = heldStore(t);
+  const { store, fsyncNumber } = heldStore(t);
   const setup = store.transaction((tx) => tx.putDomain(domain('d1')));
-  (await nextFsync()).resolve();
+  (await fsyncNumber(1)).resolve();
   await setup;
   const busy = deferred();
   const call = store.transaction(async (tx) => {
@@ -206,7 +197,7 @@ test('reads answer while the writer is busy with a call', async (t) => {
   assert.equal((await store.getDomain('d1'))?.name, 'd1');
   assert.equal(await store.getDomain('d2'), undefined, 'the reader never sees a call that has not committed');
   busy.resolve();
-  (await nextFsync()).resolve();
+  (await fsyncNumber(2)).resolve();
   await call;
   assert.equal((await store.getDomain('d2'))?.name, 'd2');
 });
@@ -243,11 +234,11 @@ test('under sustained writes the WAL still starts over: the writer pauses while 
 });
 
 test('mayHaveTask sees the open batch: a task enqueued by a call whose batch has not committed yet', async (t) => {
-  const { store, nextFsync } = heldStore(t);
+  const { store, fsyncNumber } = heldStore(t);
   const list = { domain: 'd', kind: 'decision' as const, taskList: 'tl' };
   assert.equal(store.mayHaveTask(list), false);
   const blocker = store.transaction((tx) => tx.putDomain(domain('d0')));
-  const fsync = await nextFsync(); // the first batch's fsync is in flight: the next batch stays open
+  const fsync = await fsyncNumber(1); // the first batch's fsync is in flight: the next batch stays open
   const enqueued = store.transaction((tx) =>
     tx.enqueueTask({ token: 'tok', kind: 'decision', domain: 'd', taskList: 'tl', priority: 0, runId: 'r', scheduledEventId: 2 }),
   );
@@ -256,10 +247,10 @@ test('mayHaveTask sees the open batch: a task enqueued by a call whose batch has
   assert.equal(store.mayHaveTask({ ...list, taskList: 'other' }), false);
   fsync.resolve();
   await blocker;
-  (await nextFsync()).resolve();
+  (await fsyncNumber(2)).resolve();
   await enqueued;
   const claimed = store.transaction((tx) => tx.claimTask('d', 'decision', 'tl'));
-  (await nextFsync()).resolve();
+  (await fsyncNumber(3)).resolve();
   assert.equal((await claimed)?.token, 'tok');
   assert.equal(store.mayHaveTask(list), false, 'a started task is no longer pending');
 });
