@@ -14,7 +14,8 @@ export const toDomain = (r: Row): DomainRecord => ({
   ...(r.description !== null ? { description: r.description as string } : {}),
   retentionDays: r.retention_days as string,
   createdAt: Number(r.created_at),
-  tags: JSON.parse(r.tags as string) as DomainRecord['tags'],
+  // Most domains have no tags: '[]' needs no parse (every call reads its domain).
+  tags: r.tags === '[]' ? [] : (JSON.parse(r.tags as string) as DomainRecord['tags']),
 });
 
 export const toType = (r: Row): TypeRecord => ({
