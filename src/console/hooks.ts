@@ -18,6 +18,46 @@ export function refreshAll(): void {
   for (const l of refreshListeners) l();
 }
 
+/** An error from anywhere as the ApiError the console shows. */
+export const asApiError = (err: unknown): ApiError =>
+  err instanceof ApiError ? err : new ApiError('Error', err instanceof Error ? err.message : String(err), 0);
+
+export interface Action {
+  busy: boolean;
+  /** What the last run reported as done, shown as the dialog's status line. */
+  answer: string | undefined;
+  error: ApiError | undefined;
+  /** Runs `send` once (the form stays disabled meanwhile); its text becomes `answer`, and every page refreshes. */
+  run: (send: () => Promise<string>) => Promise<void>;
+  /** Shows a fault found before anything was sent (a bad duration, say). */
+  refuse: (error: ApiError) => void;
+}
+
+/** The state of a dialog that sends one call at a time and shows what the server answered. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [answer, setAnswer] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const run = async (send: () => Promise<string>) => {
+    setBusy(true);
+    setError(undefined);
+    setAnswer(undefined);
+    try {
+      setAnswer(await send());
+      refreshAll();
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const refuse = (fault: ApiError) => {
+    setAnswer(undefined);
+    setError(fault);
+  };
+  return { busy, answer, error, run, refuse };
+}
+
 export interface Polled<T> {
   data: T | undefined;
   error: ApiError | undefined;
@@ -51,7 +91,7 @@ export function usePoll<T>(load: (previous: T | undefined) => Promise<T>, deps: 
       setError(undefined);
     } catch (err) {
       if (gen !== generation.current) return;
-      setError(err instanceof ApiError ? err : new ApiError('Error', err instanceof Error ? err.message : String(err), 0));
+      setError(asApiError(err));
     } finally {
       if (gen === generation.current) {
         running.current = false;

@@ -44,7 +44,7 @@ function run(kind: string, endpoint: string, credentials: string): Promise<{ sta
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000); // a safety net: every aws command starts a Python (6-9 s each on a loaded machine)
     child.once('error', reject);
     child.once('close', (status) => {
       clearTimeout(timer);

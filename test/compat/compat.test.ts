@@ -24,7 +24,7 @@ const BOTO2_STORIES = ['tutorial', 'workflow', 'visibility'];
  * one `python3` finds first). .ci/run installs it when it is missing.
  */
 const DEBIAN_PYTHON = '/usr/bin/python3';
-const SCRIPT_TIMEOUT_MS = 90_000;
+const SCRIPT_TIMEOUT_MS = 240_000;
 
 interface ScriptResult {
   status: number | null;

@@ -125,11 +125,13 @@ test('deadlines that fell due while the server was down fire once at restart, in
   // The later timer fires on time on the restarted server (not early at start-up: lateness >= 0).
   const laterFired = await waitFor(
     async () => eventsOf(await history(swf, f.domain, later), 'TimerFired')[0],
-    laterDue - Date.now() + 3_000,
+    laterDue - Date.now() + 12_000,
     'the later timer',
   );
+  // The upper bound tells an armed timer from one found by the service's next wake-up (up to
+  // 30 s later); it leaves room for a loaded machine, where 3.8 s was seen.
   const lateness = timeOf(laterFired) - laterDue;
-  assert.ok(lateness >= 0 && lateness < 1_000, `the later timer fired ${lateness} ms after its due time`);
+  assert.ok(lateness >= 0 && lateness < 10_000, `the later timer fired ${lateness} ms after its due time`);
 
   // Each fired deadline left the due-table with its commit.
   const firedDeadlines = [...expected, { run: later, kind: 'timer' }];

@@ -6,8 +6,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { WorkflowExecution } from '../../model/shapes.js';
-import { ApiError } from '../api.js';
-import { refreshAll, useApi } from '../hooks.js';
+import { useAction, useApi } from '../hooks.js';
 import { FaultMessage } from './common.js';
 
 type Action = 'signal' | 'cancel' | 'terminate';
@@ -46,9 +45,7 @@ export function Actions({ domain, execution, open }: { domain: string; execution
 
 function ActionForm({ action, domain, execution, onClose }: { action: Action; domain: string; execution: WorkflowExecution; onClose: () => void }): JSX.Element {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
-  const [answer, setAnswer] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const { busy, answer, error, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
@@ -71,18 +68,7 @@ function ActionForm({ action, domain, execution, onClose }: { action: Action; do
         ...(value('childPolicy') ? { childPolicy: value('childPolicy') } : {}),
       };
     }
-    setBusy(true);
-    setError(undefined);
-    setAnswer(undefined);
-    try {
-      const out = await api.call<unknown>(operation, input);
-      setAnswer(`${operation} succeeded; the API answered ${JSON.stringify(out)}.`);
-      refreshAll();
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError('Error', String(err), 0));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => `${operation} succeeded; the API answered ${JSON.stringify(await api.call<unknown>(operation, input))}.`);
   };
   return (
     <form onSubmit={submit} class="stack action-form" data-action={action}>

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { ApiError } from '../api.js';
-import { refreshAll, useApi, usePoll } from '../hooks.js';
+import { useAction, useApi, usePoll } from '../hooks.js';
 import { formatDuration, formatTime, parseDuration } from '../format.js';
 import { executionHref, Link } from '../router.js';
 import { FaultMessage } from './common.js';
@@ -152,9 +152,7 @@ export function ClockButton({ domain }: { domain: string | undefined }): JSX.Ele
 function ClockPanel({ reading, domain, onClose }: { reading: ClockReading; domain: string | undefined; onClose: () => void }): JSX.Element {
   const api = useApi();
   const [typed, setTyped] = useState('');
-  const [answer, setAnswer] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, answer, error, run, refuse } = useAction();
   const deadlines = usePoll(
     () => api.admin<{ deadlines: Deadline[] }>('GET', '/admin/deadlines', { limit: '50', retention: 'false', ...(domain !== undefined ? { domain } : {}) }),
     [api, domain],
@@ -162,22 +160,13 @@ function ClockPanel({ reading, domain, onClose }: { reading: ClockReading; domai
   );
   const advance = async (seconds: number | undefined) => {
     if (seconds === undefined || seconds <= 0) {
-      setAnswer(undefined);
-      setError(new ApiError('InvalidDuration', 'Type a duration such as 90s, 15m, 1h30m or 2d.', 0));
+      refuse(new ApiError('InvalidDuration', 'Type a duration such as 90s, 15m, 1h30m or 2d.', 0));
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    setAnswer(undefined);
-    try {
+    await run(async () => {
       const out = await api.admin<{ now: number; fired: number }>('POST', '/admin/clock/advance', {}, { seconds });
-      setAnswer(`Moved ${formatDuration(seconds)} to ${formatTime(out.now)}; ${out.fired} deadline${out.fired === 1 ? '' : 's'} fired.`);
-      refreshAll();
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError('Error', String(err), 0));
-    } finally {
-      setBusy(false);
-    }
+      return `Moved ${formatDuration(seconds)} to ${formatTime(out.now)}; ${out.fired} deadline${out.fired === 1 ? '' : 's'} fired.`;
+    });
   };
   return (
     <section>
