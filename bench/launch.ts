@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestServer, type TestAuth } from '../test/helpers/server.js';
 
-export type TargetName = 'openswf' | 'openswf+auth' | 'moto';
+export type TargetName = 'openswf' | 'openswf+auth' | 'openswf-pg' | 'moto';
 
 export interface LaunchedServer {
   readonly target: TargetName;
@@ -45,10 +45,14 @@ export async function stopAll(): Promise<void> {
   running.clear();
 }
 
-/** `openswf serve` on a fresh data folder under `dataParent` (removed again by stop()). */
-export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir(), nodeArgs: string[] = [], auth?: TestAuth): Promise<LaunchedServer> {
+/**
+ * `openswf serve` on a fresh data folder under `dataParent` (removed again by stop()); with
+ * `postgres`, on a fresh PostgreSQL database (`--database-url`, created on the server named by
+ * OPENSWF_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432, and dropped by stop()).
+ */
+export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir(), nodeArgs: string[] = [], auth?: TestAuth, postgres = false): Promise<LaunchedServer> {
   const dataDir = mkdtempSync(join(dataParent, 'openswf-bench-'));
-  const server = await TestServer.start({ pollTimeoutMs, dataDir, nodeArgs, ...(auth ? { auth } : {}) }).catch((err: unknown) => {
+  const server = await TestServer.start({ pollTimeoutMs, dataDir, nodeArgs, backend: postgres ? 'postgres' : 'sqlite', ...(auth ? { auth } : {}) }).catch((err: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });
@@ -59,7 +63,7 @@ export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir()
   };
   const user = auth?.users[0];
   return track({
-    target: auth ? 'openswf+auth' : 'openswf',
+    target: auth ? 'openswf+auth' : postgres ? 'openswf-pg' : 'openswf',
     url: server.url,
     pid: server.pid,
     ...(user ? { credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey } } : {}),

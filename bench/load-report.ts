@@ -52,11 +52,15 @@ const OPERATION_ORDER = [
 ];
 
 export function formatReport(opts: ReportOptions, results: readonly TargetResult[]): string {
-  // The ratio compares OpenSWF with moto, or (the auth benchmark) auth on with auth off.
+  // The ratio compares OpenSWF with moto, or (the auth benchmark) auth on with auth off, or
+  // (the PostgreSQL benchmark, without moto) PostgreSQL with SQLite.
   const authOn = results.find((r) => r.target === 'openswf+auth');
-  const openswf = authOn ?? results.find((r) => r.target === 'openswf');
-  const moto = authOn ? results.find((r) => r.target === 'openswf') : results.find((r) => r.target === 'moto');
-  const ratioLabel = authOn ? 'auth on/off' : 'openswf/moto';
+  const pgOn = authOn ? undefined : results.find((r) => r.target === 'openswf-pg');
+  const motoRun = results.find((r) => r.target === 'moto');
+  const byPg = pgOn !== undefined && motoRun === undefined;
+  const openswf = authOn ?? (byPg ? pgOn : results.find((r) => r.target === 'openswf'));
+  const moto = authOn || byPg ? results.find((r) => r.target === 'openswf') : motoRun;
+  const ratioLabel = authOn ? 'auth on/off' : byPg ? 'pg/sqlite' : 'openswf/moto';
   const withRatio = openswf !== undefined && moto !== undefined;
   const ratio = (pick: (r: TargetResult) => number | undefined): string => {
     if (!openswf || !moto) return '';
@@ -111,7 +115,7 @@ export function formatReport(opts: ReportOptions, results: readonly TargetResult
   ];
   const lines = [
     `Load: ${opts.workflows} workflows x ${opts.activities} sequential activities; ${opts.concurrency} starters, ${opts.concurrency} deciders, ${opts.concurrency} activity workers`,
-    `Targets run one after the other, each on a fresh server${withRatio ? (authOn ? '; ratio = auth on / auth off' : '; ratio = openswf / moto (latency: below 1 means OpenSWF is faster)') : ''}.`,
+    `Targets run one after the other, each on a fresh server${withRatio ? (authOn ? '; ratio = auth on / auth off' : byPg ? '; ratio = PostgreSQL / SQLite (latency: below 1 means PostgreSQL is faster)' : '; ratio = openswf / moto (latency: below 1 means OpenSWF is faster)') : ''}.`,
     '',
     ...table(summary),
     '',

@@ -7,12 +7,15 @@
  * with exactly the expected history, so a fast but wrong server cannot win.
  *
  *   npm run bench -- [--workflows 200] [--activities 3] [--concurrency 4]
- *                    [--target both|openswf|moto|auth] [--endpoint http://host:port]
+ *                    [--target both|openswf|openswf-pg|moto|auth|pg|LIST] [--endpoint http://host:port]
  *                    [--poll-timeout-ms 60000] [--data-parent DIR] [--time-limit 300] [--stall 30]
  *                    [--cpu-prof DIR]
  *
  * `--target auth` runs OpenSWF with authentication off and then on (SigV4 on every request, a
  * worker's IAM policy with conditions on every call and decision), side by side.
+ * `--target openswf-pg` runs the server on a fresh PostgreSQL database (`--database-url`),
+ * dropped after the run; `--target pg` is `openswf,openswf-pg` (SQLite, then PostgreSQL, with
+ * the ratio PostgreSQL/SQLite). A comma-separated list runs those targets in that order.
  *
  * The run stops by itself: when all N workflows completed, after --time-limit seconds, or
  * after --stall seconds without progress. The exit code is 1 when OpenSWF fails a check
@@ -400,6 +403,7 @@ async function launch(target: TargetName, opts: LoadOptions): Promise<LaunchedSe
   if (opts.endpoint) return attachEndpoint(target, opts.endpoint);
   const nodeArgs = opts.cpuProfDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
   if (target === 'openswf+auth') return launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs, BENCH_AUTH);
+  if (target === 'openswf-pg') return launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs, undefined, true);
   return target === 'openswf' ? launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs) : launchMoto();
 }
 
@@ -425,14 +429,16 @@ function parseOptions(argv: string[]): LoadOptions {
     return n;
   };
   const target = values.target ?? (values.endpoint ? 'openswf' : 'both');
-  if (target !== 'both' && target !== 'openswf' && target !== 'moto' && target !== 'auth' && target !== 'openswf+auth') usage(`--target must be openswf, openswf+auth, moto, both or auth`);
-  if (values.endpoint && target === 'auth') usage('--target auth starts its own two servers');
-  if (values.endpoint && target === 'both') usage('--endpoint benches one running server: name it with --target openswf or --target moto');
+  const single: readonly string[] = ['openswf', 'openswf+auth', 'openswf-pg', 'moto'];
+  const targets: TargetName[] =
+    target === 'both' ? ['openswf', 'moto'] : target === 'auth' ? ['openswf', 'openswf+auth'] : target === 'pg' ? ['openswf', 'openswf-pg'] : (target.split(',') as TargetName[]);
+  if (targets.some((t) => !single.includes(t))) usage(`--target must be openswf, openswf+auth, openswf-pg, moto, both, auth, pg or a comma-separated list of the single targets`);
+  if (values.endpoint && targets.length > 1) usage('--endpoint benches one running server: name it with --target openswf, openswf-pg or moto');
   return {
     workflows: positive('workflows', values.workflows),
     activities: positive('activities', values.activities),
     concurrency: positive('concurrency', values.concurrency),
-    targets: target === 'both' ? ['openswf', 'moto'] : target === 'auth' ? ['openswf', 'openswf+auth'] : [target],
+    targets,
     endpoint: values.endpoint,
     pollTimeoutMs: positive('poll-timeout-ms', values['poll-timeout-ms']),
     dataParent: values['data-parent'],
@@ -443,7 +449,7 @@ function parseOptions(argv: string[]): LoadOptions {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|moto|both] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S] [--cpu-prof DIR]\n`);
+  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|openswf-pg|moto|both|auth|pg|LIST] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S] [--cpu-prof DIR]\n`);
   process.exit(2);
 }
 

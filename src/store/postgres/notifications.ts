@@ -1,8 +1,12 @@
 /**
  * Wake-ups between the server processes that share one database, over LISTEN/NOTIFY.
  *
- * A transaction that added tasks or armed deadlines sends a NOTIFY before it commits;
- * PostgreSQL delivers it to every listening session only when (and if) that commit happens.
+ * After a transaction that added tasks or armed deadlines commits, the node sends a NOTIFY
+ * (Notifier, below: one at a time, each carrying every commit since the last); PostgreSQL
+ * delivers it to every listening session. Not inside the transaction: PostgreSQL serialises
+ * the commits of all transactions that NOTIFY in a database (a lock held from before the
+ * commit until after its WAL flush), so every state change of a busy node would commit one
+ * after the other, one fsync each, where without it concurrent commits share a flush.
  * Each node keeps one dedicated connection that LISTENs and turns the notifications into the
  * same calls its own commits make. Notifications are hints, never hand-offs: a woken poller
  * still claims with a transaction, and a missed notification (the listening connection was
@@ -21,11 +25,15 @@ const MAX_PAYLOAD_BYTES = 7900;
 
 /** What one transaction changed that other parts (and other nodes) need to hear about. */
 export class TxChanges {
-  private readonly taskLists = new Map<string, TaskListKey>();
+  /** Each task list that got tasks, with how many (this node's dispatcher wakes that many pollers). */
+  private readonly taskLists = new Map<string, TaskListKey & { tasks: number }>();
   earliestDueAt: number | undefined;
 
-  taskAdded(key: TaskListKey): void {
-    this.taskLists.set(`${key.kind}\u0000${key.domain}\u0000${key.taskList}`, key);
+  taskAdded(key: TaskListKey, tasks = 1): void {
+    const id = `${key.kind}\u0000${key.domain}\u0000${key.taskList}`;
+    const seen = this.taskLists.get(id);
+    if (seen) seen.tasks += tasks;
+    else this.taskLists.set(id, { domain: key.domain, kind: key.kind, taskList: key.taskList, tasks });
   }
 
   timerArmed(dueAt: number): void {
@@ -33,7 +41,62 @@ export class TxChanges {
   }
 
   get addedTaskLists(): TaskListKey[] {
-    return [...this.taskLists.values()];
+    return [...this.taskLists.values()].map((k) => ({ ...k }));
+  }
+
+  /** Whether there is anything to tell. */
+  get empty(): boolean {
+    return this.taskLists.size === 0 && this.earliestDueAt === undefined;
+  }
+
+  /** Adds what another transaction changed. */
+  absorb(other: TxChanges): void {
+    for (const key of other.addedTaskLists) this.taskAdded(key, key.tasks);
+    if (other.earliestDueAt !== undefined) this.timerArmed(other.earliestDueAt);
+  }
+}
+
+/**
+ * Sends the other nodes the changes of committed transactions: one NOTIFY statement at a
+ * time, in its own transaction on a pooled connection, carrying every change committed since
+ * the previous one was sent. That transaction holds nothing but the hint, so it commits
+ * with synchronous_commit off (no flush of its own to wait for; every transaction that
+ * holds data keeps the server's setting); a hint that fails to go out is logged and costs
+ * the other nodes latency only (the header above).
+ */
+export class Notifier {
+  private waiting = new TxChanges();
+  private sending: Promise<void> | undefined;
+
+  constructor(
+    private readonly send: (notices: Notice[]) => Promise<void>,
+    private readonly node: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Queues a committed transaction's changes; they go out with the next NOTIFY. */
+  committed(changes: TxChanges): void {
+    if (changes.empty) return;
+    this.waiting.absorb(changes);
+    this.sending ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.waiting.empty) {
+      const batch = this.waiting;
+      this.waiting = new TxChanges();
+      try {
+        await this.send(noticesOf(this.node, batch));
+      } catch (err) {
+        this.log(`postgres: could not notify the other nodes: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.sending = undefined;
+  }
+
+  /** Resolves once every queued change has been sent (or failed to be). */
+  async idle(): Promise<void> {
+    while (this.sending) await this.sending;
   }
 }
 
@@ -61,7 +124,9 @@ export function noticesOf(node: string, changes: TxChanges): Notice[] {
     if (keys.length > 0) notices.push({ channel: TASKS_CHANNEL, payload: JSON.stringify({ node, keys } satisfies TasksPayload) });
     keys = [];
   };
-  for (const key of changes.addedTaskLists) {
+  // Without counts: another node's pollers race other nodes' for the tasks, so it wakes them all.
+  for (const { domain, kind, taskList } of changes.addedTaskLists) {
+    const key = { domain, kind, taskList };
     keys.push(key);
     if (keys.length > 1 && Buffer.byteLength(JSON.stringify({ node, keys })) > MAX_PAYLOAD_BYTES) {
       keys.pop();
@@ -76,7 +141,7 @@ export function noticesOf(node: string, changes: TxChanges): Notice[] {
   return notices;
 }
 
-/** Sends all of a transaction's notices in one round trip (delivered at commit). */
+/** Sends a batch's notices in one statement (delivered when its transaction commits). */
 export const NOTIFY_SQL = 'SELECT pg_notify(n.channel, n.payload) FROM unnest($1::text[], $2::text[]) AS n(channel, payload)';
 
 const TASK_KINDS: ReadonlySet<string> = new Set<TaskKind>(['decision', 'activity']);

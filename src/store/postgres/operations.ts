@@ -11,6 +11,17 @@
  * Lock order, the same in every transaction: runs, then their tasks and deadlines; then
  * domains; then types. Registration rows are locked only where a handler asks (lockDomain,
  * lockType); an insert of a taken key fails in the insert (AlreadyExists).
+ *
+ * Round trips (issue 12): inside a transaction, a write whose answer nobody reads (an update,
+ * events, tasks, deadlines, a savepoint) is not sent at once but queued, as a literal
+ * (literal.ts), and travels in one simple-protocol query ahead of the next statement whose
+ * answer is needed, or ahead of the COMMIT (`commit`). BEGIN is queued the same way. The
+ * statements still run one after the other in the order issued, on the transaction's
+ * connection, so every read sees the writes before it; a write that fails fails the round
+ * trip it travels in, and with it the transaction, as it would have on its own. Runs locked
+ * in the transaction are remembered with their state (`locked`): while this transaction holds
+ * the row lock nobody else can change the row, so reading it again would return what is
+ * remembered.
  */
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { HistoryEvent } from '../../model/shapes.js';
@@ -31,6 +42,7 @@ import {
 } from '../types.js';
 import type { TxChanges } from './notifications.js';
 import { decodeRow, encodeParam } from './text.js';
+import { inline } from './literal.js';
 import { buildCountQuery, buildListQuery, pageOf } from './visibility-sql.js';
 import { deadlinesQuery, EXECUTION_KEY_COLUMNS, toDeadline, toDomain, toExecutionKey, toState, toTask, toType, type Row } from '../rows.js';
 
@@ -50,16 +62,72 @@ export interface TxContext {
  * nothing. Inside one, runs are locked as they are loaded and changes are recorded.
  */
 export class PgOperations implements StoreTx {
+  /** Statements (literals inlined) not sent yet; a transaction's first is its BEGIN. */
+  private queued: string[];
+  /** Whether the transaction's BEGIN has reached the server (so it needs a COMMIT or ROLLBACK). */
+  private begun = false;
+  /** The runs this transaction holds locked, with their state as of now (its JSON). */
+  private readonly locked = new Map<string, string>();
+
   constructor(
     private readonly db: Queryable,
     private readonly tx?: TxContext,
-  ) {}
+  ) {
+    this.queued = tx ? ['BEGIN'] : [];
+  }
 
-  /** Every statement goes through here, so no string escapes the text encoding (text.ts). */
+  /**
+   * Every statement whose answer is needed goes through here, so no string escapes the text
+   * encoding (text.ts). The queued statements travel with it, in one round trip.
+   */
   private async exec(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
-    const result = await this.db.query<Row>(sql, params.map(encodeParam));
+    const encoded = params.map(encodeParam);
+    let result: QueryResult<Row>;
+    if (this.queued.length === 0) {
+      result = await this.db.query<Row>(sql, encoded);
+    } else {
+      const text = [...this.queued, inline(sql, encoded)].join(';\n');
+      this.queued = [];
+      this.begun = true;
+      result = lastResult(await this.db.query<Row>(text));
+    }
     for (const row of result.rows) decodeRow(row);
     return result;
+  }
+
+  /** A write whose answer nobody reads: queued inside a transaction, sent at once outside one. */
+  private async write(sql: string, params: unknown[] = []): Promise<void> {
+    if (!this.tx) {
+      await this.exec(sql, params);
+      return;
+    }
+    this.queued.push(inline(sql, params.map(encodeParam)));
+  }
+
+  /**
+   * Ends the transaction: the queued writes and COMMIT in one round trip. A transaction that
+   * sent nothing and has nothing to send costs none.
+   */
+  async commit(): Promise<void> {
+    if (!this.begun && this.queued.length === 1) {
+      this.queued = [];
+      return;
+    }
+    this.queued.push('COMMIT');
+    const text = this.queued.join(';\n');
+    this.queued = [];
+    this.begun = true;
+    await this.db.query(text);
+  }
+
+  /** Whether the server has a transaction open for this one (ROLLBACK needed after a failure). */
+  get started(): boolean {
+    return this.begun;
+  }
+
+  /** Remembers a run this transaction holds locked (or just wrote), with its state. */
+  private lockedRun(runId: string, state: unknown): void {
+    if (this.tx && typeof state === 'string') this.locked.set(runId, state);
   }
 
   private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
@@ -101,7 +169,11 @@ export class PgOperations implements StoreTx {
   }
 
   async getExecution(runId: string) {
-    return toState(await this.first(`SELECT state FROM executions WHERE run_id = $1${this.forUpdate}`, [runId]));
+    const known = this.locked.get(runId);
+    if (known !== undefined) return JSON.parse(known) as ExecutionState;
+    const r = await this.first(`SELECT state FROM executions WHERE run_id = $1${this.forUpdate}`, [runId]);
+    if (r) this.lockedRun(runId, r.state);
+    return toState(r);
   }
 
   async getExecutionKey(runId: string) {
@@ -118,7 +190,10 @@ export class PgOperations implements StoreTx {
       const found = await this.first(find, [domain, workflowId]);
       if (!found) return undefined;
       const locked = await this.first('SELECT state FROM executions WHERE run_id = $1 AND close_status IS NULL FOR UPDATE', [found.run_id]);
-      if (locked) return toState(locked);
+      if (locked) {
+        this.lockedRun(found.run_id as string, locked.state);
+        return toState(locked);
+      }
     }
   }
 
@@ -197,19 +272,19 @@ export class PgOperations implements StoreTx {
    */
   async admitRun(name: string, limit: number) {
     const open = 'SELECT count(*) AS n, current_setting($2)::int AS max FROM executions WHERE domain = $1 AND close_status IS NULL';
-    await this.exec('SAVEPOINT admit_run');
+    await this.write('SAVEPOINT admit_run');
     const shared = await this.lockDomain(name, 'share');
     if (!shared) {
-      await this.exec('RELEASE SAVEPOINT admit_run');
+      await this.write('RELEASE SAVEPOINT admit_run');
       return undefined;
     }
     const counted = await this.first(open, [name, 'max_connections']);
     if ((counted?.n as number) + (counted?.max as number) < limit) {
-      await this.exec('RELEASE SAVEPOINT admit_run');
+      await this.write('RELEASE SAVEPOINT admit_run');
       return { domain: shared, fits: true };
     }
-    await this.exec('ROLLBACK TO SAVEPOINT admit_run');
-    await this.exec('RELEASE SAVEPOINT admit_run');
+    await this.write('ROLLBACK TO SAVEPOINT admit_run');
+    await this.write('RELEASE SAVEPOINT admit_run');
     const domain = await this.lockDomain(name, 'update');
     if (!domain) return undefined;
     return { domain, fits: (await this.countOpenExecutions(name)) < limit };
@@ -266,9 +341,10 @@ export class PgOperations implements StoreTx {
       [s.runId, s.domain, s.workflowId, s.workflowType.name, s.workflowType.version, s.startTimestamp, s.closeTimestamp ?? null, s.closeStatus ?? null, JSON.stringify(s)],
     );
     if (inserted.rowCount === 0) throw new DuplicateOpenExecution(s.domain, s.workflowId);
+    this.lockedRun(s.runId, JSON.stringify(s));
     const tags = [...new Set(s.tagList)];
     if (tags.length > 0) {
-      await this.exec(
+      await this.write(
         'INSERT INTO execution_tags (run_id, domain, tag, start_ts, close_ts) SELECT $1, $2, tag, $4, $5 FROM unnest($3::text[]) AS tag',
         [s.runId, s.domain, tags, s.startTimestamp, s.closeTimestamp ?? null],
       );
@@ -277,20 +353,23 @@ export class PgOperations implements StoreTx {
 
   async updateExecution(s: ExecutionState) {
     // An open run's close columns are NULL and stay so.
+    const state = JSON.stringify(s);
+    if (this.locked.has(s.runId)) this.locked.set(s.runId, state);
     if (s.closeStatus === undefined) {
-      await this.exec('UPDATE executions SET state = $1 WHERE run_id = $2', [JSON.stringify(s), s.runId]);
+      await this.write('UPDATE executions SET state = $1 WHERE run_id = $2', [state, s.runId]);
       return;
     }
     // The tag rows carry the close time too, so tag queries need not visit executions.
-    await this.exec(
+    await this.write(
       `WITH closed_tags AS (UPDATE execution_tags SET close_ts = $1 WHERE run_id = $4 AND close_ts IS NULL)
        UPDATE executions SET close_ts = $1, close_status = $2, state = $3 WHERE run_id = $4`,
-      [s.closeTimestamp ?? null, s.closeStatus, JSON.stringify(s), s.runId],
+      [s.closeTimestamp ?? null, s.closeStatus, state, s.runId],
     );
   }
 
   async deleteExecution(runId: string) {
-    await this.exec(
+    this.locked.delete(runId);
+    await this.write(
       `WITH gone_events AS (DELETE FROM events WHERE run_id = $1),
             gone_tags AS (DELETE FROM execution_tags WHERE run_id = $1),
             gone_tasks AS (DELETE FROM tasks WHERE run_id = $1),
@@ -302,49 +381,57 @@ export class PgOperations implements StoreTx {
 
   async appendEvents(runId: string, events: readonly HistoryEvent[]) {
     if (events.length === 0) return;
-    await this.exec('INSERT INTO events (run_id, event_id, event) SELECT $1, id, body FROM unnest($2::integer[], $3::text[]) AS e(id, body)', [
+    await this.write('INSERT INTO events (run_id, event_id, event) SELECT $1, id, body FROM unnest($2::integer[], $3::text[]) AS e(id, body)', [
       runId, events.map((e) => e.eventId), events.map((e) => JSON.stringify(e)),
     ]);
   }
 
   async enqueueTask(task: TaskSpec) {
-    await this.exec('INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    await this.write('INSERT INTO tasks (token, kind, domain, task_list, priority, run_id, scheduled_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       task.token, task.kind, task.domain, task.taskList, task.priority, task.runId, task.scheduledEventId,
     ]);
     this.tx?.changes.taskAdded({ domain: task.domain, kind: task.kind, taskList: task.taskList });
   }
 
   async claimTask(domain: string, kind: TaskKind, taskList: string) {
-    // Lock order: the run, then its tasks (as every other change takes them). So the
-    // candidates are read without a lock, the run of each is locked (waiting, if a change to
-    // it is being committed), and only then is the task taken, if still unstarted: a poller
-    // that lost it to another goes on to the next candidate.
+    // Lock order: the run, then its tasks (as every other change takes them). One statement
+    // a try: the first candidate is read without a lock, its run is locked (waiting, if a
+    // change to it is being committed; the lock returns the run's latest state, remembered
+    // for the getExecution that follows), and only then is the task taken, if still
+    // unstarted (the UPDATE re-checks a row changed meanwhile). The UPDATE's condition on
+    // `run` makes the lock come first, and holds whether or not the run's row exists. A
+    // poller that lost the task to another looks again.
     for (;;) {
-      const candidates = await this.rows(
-        `SELECT seq, run_id FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started
-         ORDER BY priority DESC, seq LIMIT ${CLAIM_CANDIDATES}`,
+      const r = await this.first(
+        `WITH candidate AS (
+           SELECT seq, run_id FROM tasks WHERE domain = $1 AND kind = $2 AND task_list = $3 AND NOT started
+           ORDER BY priority DESC, seq LIMIT 1),
+         run AS (SELECT run_id, state FROM executions WHERE run_id = (SELECT run_id FROM candidate) FOR UPDATE),
+         taken AS (
+           UPDATE tasks SET started = true
+           WHERE seq = (SELECT seq FROM candidate) AND NOT started AND (SELECT count(*) FROM run) >= 0
+           RETURNING *)
+         SELECT c.seq AS candidate_seq, c.run_id AS candidate_run, r.state AS run_state, t.*
+         FROM candidate c LEFT JOIN run r ON true LEFT JOIN taken t ON true`,
         [domain, kind, taskList],
       );
-      if (candidates.length === 0) return undefined;
-      for (const c of candidates) {
-        await this.exec('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [c.run_id]);
-        const r = await this.first('UPDATE tasks SET started = true WHERE seq = $1 AND NOT started RETURNING *', [c.seq]);
-        if (r) return toTask(r);
-      }
-      // Every candidate went to other pollers meanwhile: look again.
+      if (!r) return undefined;
+      this.lockedRun(r.candidate_run as string, r.run_state);
+      if (r.token !== null && r.token !== undefined) return toTask(r);
+      // The candidate went to another poller meanwhile: look again.
     }
   }
 
   async removeTask(token: string) {
-    await this.exec('DELETE FROM tasks WHERE token = $1', [token]);
+    await this.write('DELETE FROM tasks WHERE token = $1', [token]);
   }
 
   async removeTasksOfRun(runId: string) {
-    await this.exec('DELETE FROM tasks WHERE run_id = $1', [runId]);
+    await this.write('DELETE FROM tasks WHERE run_id = $1', [runId]);
   }
 
   async armTimer(key: TimerKey, dueAt: number) {
-    await this.exec(
+    await this.write(
       `INSERT INTO timers (run_id, kind, ref, due_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (run_id, kind, ref) DO UPDATE SET due_at = excluded.due_at`,
       [key.runId, key.kind, key.ref, dueAt],
@@ -353,15 +440,16 @@ export class PgOperations implements StoreTx {
   }
 
   async disarmTimer(key: TimerKey) {
-    await this.exec('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3', [key.runId, key.kind, key.ref]);
+    await this.write('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3', [key.runId, key.kind, key.ref]);
   }
 
   async disarmTimersOfRun(runId: string) {
-    await this.exec("DELETE FROM timers WHERE run_id = $1 AND kind <> 'retention'", [runId]);
+    await this.write("DELETE FROM timers WHERE run_id = $1 AND kind <> 'retention'", [runId]);
   }
 
   async takeTimer(key: TimerKey, dueAt: number): Promise<TimerRow | undefined> {
-    await this.exec('SELECT 1 FROM executions WHERE run_id = $1 FOR UPDATE', [key.runId]); // the run first
+    const run = await this.first('SELECT state FROM executions WHERE run_id = $1 FOR UPDATE', [key.runId]); // the run first
+    if (run) this.lockedRun(key.runId, run.state);
     const r = await this.first('DELETE FROM timers WHERE run_id = $1 AND kind = $2 AND ref = $3 AND due_at = $4 RETURNING due_at', [key.runId, key.kind, key.ref, dueAt]);
     return r ? { key, dueAt: r.due_at as number } : undefined;
   }
@@ -376,7 +464,8 @@ export class PgOperations implements StoreTx {
     const due = await this.rows('SELECT seq, run_id FROM timers WHERE due_at <= $1 ORDER BY due_at, seq LIMIT $2', [now, limit]);
     if (due.length === 0) return [];
     const runIds = [...new Set(due.map((d) => d.run_id as string))];
-    await this.exec('SELECT 1 FROM executions WHERE run_id = ANY($1::text[]) ORDER BY run_id FOR UPDATE', [runIds]);
+    const runs = await this.rows('SELECT run_id, state FROM executions WHERE run_id = ANY($1::text[]) ORDER BY run_id FOR UPDATE', [runIds]);
+    for (const run of runs) this.lockedRun(run.run_id as string, run.state);
     const rows = await this.rows('DELETE FROM timers WHERE seq = ANY($1::bigint[]) AND due_at <= $2 RETURNING seq, run_id, kind, ref, due_at', [due.map((d) => d.seq), now]);
     rows.sort((a, b) => (a.due_at as number) - (b.due_at as number) || (a.seq as number) - (b.seq as number));
     return rows.map((r) => ({ key: { runId: r.run_id as string, kind: r.kind as TimerKey['kind'], ref: r.ref as string }, dueAt: r.due_at as number }));
@@ -386,9 +475,14 @@ export class PgOperations implements StoreTx {
 /** The advisory lock key of domain registrations (any constant no other lock of ours uses). */
 const DOMAIN_REGISTRATIONS_LOCK = 0x6f737766_01;
 
-/** How many queued tasks a claim looks at per round (the first may go to another poller). */
-const CLAIM_CANDIDATES = 8;
-
 const lockClause = (lock: RowLock): string => (lock === 'update' ? ' FOR UPDATE' : ' FOR SHARE');
 
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === '23505';
+
+/** A simple-protocol query of several statements answers with one result each: the last is the one asked for. */
+function lastResult(result: QueryResult<Row> | QueryResult<Row>[]): QueryResult<Row> {
+  if (!Array.isArray(result)) return result;
+  const last = result[result.length - 1];
+  if (!last) throw new Error('a query of several statements returned no result');
+  return last;
+}

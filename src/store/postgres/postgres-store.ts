@@ -10,8 +10,13 @@
  *   come out as StoreUnavailable, so callers can tell them from failures that will recur.
  * - A transaction PostgreSQL aborts for a conflict (deadlock, serialization failure), or that
  *   lost the race to open a workflowId, is retried whole: `fn` must only touch the store.
- * - Commits that add tasks or arm deadlines NOTIFY the other nodes (notifications.ts) and
- *   call this node's listeners directly.
+ * - Commits that add tasks or arm deadlines call this node's listeners directly, and NOTIFY
+ *   the other nodes after they commit (notifications.ts).
+ * - Few round trips: a transaction's BEGIN, and its writes whose answer nobody reads, travel
+ *   with its next answered statement or its COMMIT (operations.ts).
+ * - One pool per node (default 10 connections): a call holds a connection only while its
+ *   transaction or read runs, never while a long poll waits, and callers waiting for one
+ *   are served first come, first served (pg.Pool's queue), so no caller starves.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -19,7 +24,8 @@ import type { TaskKind } from '../../engine/index.js';
 import { DuplicateOpenExecution, StoreUnavailable, domainCounts, type DeadlineQuery, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { migrate } from './migrate.js';
-import { NOTIFY_SQL, TxChanges, WakeupListener, noticesOf } from './notifications.js';
+import { NOTIFY_SQL, Notifier, TxChanges, WakeupListener } from './notifications.js';
+import { inline } from './literal.js';
 import { PgOperations } from './operations.js';
 
 export interface PostgresOptions {
@@ -73,6 +79,7 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly reader: PgOperations;
   private readonly listener: WakeupListener;
+  private readonly notifier: Notifier;
   /** Tells this node's echo of its own NOTIFY apart from the other nodes'. */
   private readonly node = randomBytes(8).toString('hex');
   private readonly taskListeners: ((keys: TaskListKey[]) => void)[] = [];
@@ -106,6 +113,15 @@ export class PostgresStore implements Store {
       resumed: () => this.announceTimer(Date.now()),
       log: (line) => this.log.warn({ store: 'postgres' }, line),
     });
+    this.notifier = new Notifier(
+      async (notices) => {
+        // One round trip; the hint's own transaction need not wait for a flush (Notifier).
+        const notify = inline(NOTIFY_SQL, [notices.map((n) => n.channel), notices.map((n) => n.payload)]);
+        await this.pool.query(`BEGIN;\nSET LOCAL synchronous_commit TO off;\n${notify};\nCOMMIT`);
+      },
+      this.node,
+      (line) => this.log.warn({ store: 'postgres' }, line),
+    );
     this.ready = migrate(this.pool, this.log).then(() => this.listener.start());
     // Callers see a failure through `ready` or their first operation, never as an unhandled rejection.
     this.ready.catch(() => undefined);
@@ -122,14 +138,16 @@ export class PostgresStore implements Store {
         throw isTransient(err) ? new StoreUnavailable(err) : err;
       }
       let result: T;
+      // BEGIN travels with the transaction's first statement, the writes nobody reads the
+      // answer of travel with the next statement that is answered, and the COMMIT with the
+      // last of them (operations.ts): one round trip where there were many.
+      const ops = new PgOperations(client, { changes });
       try {
-        await client.query('BEGIN');
-        result = await fn(new PgOperations(client, { changes }));
-        const notices = noticesOf(this.node, changes);
-        if (notices.length > 0) await client.query(NOTIFY_SQL, [notices.map((n) => n.channel), notices.map((n) => n.payload)]);
-        await client.query('COMMIT');
+        result = await fn(ops);
+        await ops.commit();
       } catch (err) {
-        await this.rollback(client);
+        if (ops.started) await this.rollback(client);
+        else client.release();
         if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
           await pause(attempt);
           continue;
@@ -137,6 +155,7 @@ export class PostgresStore implements Store {
         throw !(err instanceof DuplicateOpenExecution) && isTransient(err) ? new StoreUnavailable(err) : err;
       }
       client.release();
+      this.notifier.committed(changes);
       if (changes.addedTaskLists.length > 0) this.announceTasks(changes.addedTaskLists);
       if (changes.earliestDueAt !== undefined) this.announceTimer(changes.earliestDueAt);
       return result;
@@ -176,6 +195,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
+    await this.notifier.idle();
     await this.listener.close();
     await this.pool.end();
   }
