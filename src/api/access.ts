@@ -71,7 +71,7 @@ const registerKeys = (input: { name: string; version: string; defaultTaskList?: 
 export async function taskTokenDomain(s: Services, token: string): Promise<string | undefined> {
   const claims = decodeTaskToken(token);
   if (!claims) return undefined;
-  return claims.domain ?? (await s.store.getExecution(claims.runId))?.domain;
+  return claims.domain ?? (await s.store.getExecutionKey(claims.runId))?.domain;
 }
 
 const byToken = async (input: { taskToken: string }, s: Services): Promise<Target | undefined> => {

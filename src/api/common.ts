@@ -1,7 +1,7 @@
 /** Helpers the operation handlers share: lookups that fault the SWF way, paging, rendering. */
 import type { ActivityType, WorkflowExecutionInfo, WorkflowType } from '../model/shapes.js';
 import type { ExecutionState } from '../engine/index.js';
-import type { DomainRecord, RowLock, StoreReader, StoreTx, TypeKind, TypeRecord } from '../store/types.js';
+import type { DomainRecord, ExecutionKey, RowLock, StoreReader, StoreTx, TypeKind, TypeRecord } from '../store/types.js';
 import { SwfFault } from '../faults.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
 
@@ -64,6 +64,13 @@ export async function requireExecution(store: StoreReader, domain: string, workf
   const state = await store.getExecution(runId);
   if (!state || state.domain !== domain || state.workflowId !== workflowId) throw unknownExecution(workflowId, runId);
   return state;
+}
+
+/** The run (workflowId, runId) names in a domain, by its key columns: for calls that need no more of it. */
+export async function requireExecutionKey(store: StoreReader, domain: string, workflowId: string, runId: string): Promise<ExecutionKey> {
+  const key = await store.getExecutionKey(runId);
+  if (!key || key.domain !== domain || key.workflowId !== workflowId) throw unknownExecution(workflowId, runId);
+  return key;
 }
 
 /** The open run a (workflowId, runId?) pair names; runId omitted means the open run of that id. */

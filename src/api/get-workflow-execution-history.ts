@@ -1,6 +1,6 @@
 import type { Handler } from './context.js';
 import { decodeCursor, encodeCursor, isEventId } from '../store/cursor.js';
-import { requireDomain, requireExecution } from './common.js';
+import { requireDomain, requireExecutionKey } from './common.js';
 import { historyPage } from './history-page.js';
 import { SwfFault } from '../faults.js';
 
@@ -14,7 +14,7 @@ const isHistoryCursor = (v: unknown): v is HistoryCursor =>
 
 export const getWorkflowExecutionHistory: Handler<'GetWorkflowExecutionHistory'> = async (input, { store }) => {
   await requireDomain(store, input.domain);
-  const state = await requireExecution(store, input.domain, input.execution.workflowId, input.execution.runId);
+  const state = await requireExecutionKey(store, input.domain, input.execution.workflowId, input.execution.runId);
   const cursor = input.nextPageToken !== undefined ? decodeCursor(input.nextPageToken, isHistoryCursor) : undefined;
   // A token of another run would silently restart this one from its first event.
   if (cursor && cursor.h !== state.runId) throw new SwfFault('ValidationException', 'Invalid nextPageToken');

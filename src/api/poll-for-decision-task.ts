@@ -75,7 +75,7 @@ export const pollForDecisionTask: Handler<'PollForDecisionTask'> = async (input,
   if (input.nextPageToken !== undefined) {
     const c = decodeCursor(input.nextPageToken, isDecisionTaskCursor);
     // A token only reads runs of the domain it is presented with.
-    const state = await s.store.getExecution(c.r);
+    const state = await s.store.getExecutionKey(c.r);
     if (!state || state.domain !== input.domain) throw new SwfFault('ValidationException', 'Invalid nextPageToken');
     claimed = { token: c.d, runId: c.r, workflowId: state.workflowId, workflowType: state.workflowType, startedEventId: c.s, previousStartedEventId: c.p };
     after = c.e;

@@ -39,11 +39,11 @@ async function goneTaskFault(store: StoreReader, token: string, kind: TaskKind):
   const claims = decodeTaskToken(token);
   const invalid = new SwfFault('ValidationException', 'Invalid token');
   if (!claims || claims.kind !== kind) return invalid;
-  const state = await store.getExecution(claims.runId);
+  const state = await store.getExecutionKey(claims.runId);
   // A token whose names disagree with its run was not minted for that run.
   const named = (value: string | undefined, actual: string) => value === undefined || value === actual;
   if (state && !(named(claims.domain, state.domain) && named(claims.workflowId, state.workflowId))) return invalid;
   const workflowId = claims.workflowId ?? state?.workflowId;
-  if (!state || !isOpen(state)) return workflowId === undefined ? invalid : unknownExecution(workflowId, claims.runId);
+  if (!state || !state.open) return workflowId === undefined ? invalid : unknownExecution(workflowId, claims.runId);
   return unknownTask(kind, claims.scheduledEventId);
 }

@@ -4,7 +4,6 @@
  * transaction. Effects that concern other runs (children, external signals, parents) are
  * followed within that transaction too, so a decision and all it causes commit together.
  */
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
 import {
   Transition,
@@ -18,15 +17,16 @@ import {
 import type { StoreTx } from '../store/types.js';
 import { applyCrossExecutionEffect, type RunWriter } from './cross-execution.js';
 import { encodeTaskToken } from './task-token.js';
+import { pooledRandomBytes } from './random.js';
 
 export interface ExecutorHooks {
   /** A deadline was armed; the timer service may need to wake earlier. */
   timerArmed?(dueAt: number): void;
   /**
    * A Lambda task was scheduled. Called while the transaction is still open: the call out
-   * over HTTP must wait for the commit (app.ts defers it with lambda/after-commit.ts).
+   * over HTTP must wait for the commit of `tx` (app.ts defers it with lambda/after-commit.ts).
    */
-  lambdaScheduled?(effect: Extract<CrossExecutionEffect, { type: 'invokeLambda' }>): void;
+  lambdaScheduled?(effect: Extract<CrossExecutionEffect, { type: 'invokeLambda' }>, tx: StoreTx): void;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -77,7 +77,7 @@ export class Executor implements RunWriter {
           await this.closeRun(tx, t.state);
           break;
         case 'invokeLambda':
-          this.hooks.lambdaScheduled?.(effect);
+          this.hooks.lambdaScheduled?.(effect, tx);
           break;
         default:
           followUps.push(effect);
@@ -125,5 +125,5 @@ export class Executor implements RunWriter {
  * unknown option and refuse the call (task tokens avoid it too: see task-token.ts).
  */
 export function newOpaqueId(): string {
-  return randomBytes(24).toString('hex');
+  return pooledRandomBytes(24).toString('hex');
 }

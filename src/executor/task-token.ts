@@ -15,7 +15,7 @@
  * names of many multi-byte characters may not: then the workflowId, and if need be the domain,
  * is left out (length 0) and must be read from the run.
  */
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './random.js';
 import type { TaskTokenClaims } from '../engine/index.js';
 
 const MAGIC = 0x54; // 'T'
@@ -37,7 +37,7 @@ export interface DecodedTaskToken {
 }
 
 /** A fresh token for the task `claims` names; `random` is for tests that need fixed bytes. */
-export function encodeTaskToken(claims: TaskTokenClaims, random: Buffer = randomBytes(RANDOM_BYTES)): string {
+export function encodeTaskToken(claims: TaskTokenClaims, random: Buffer = pooledRandomBytes(RANDOM_BYTES)): string {
   const runId = Buffer.from(claims.runId, 'utf8');
   let domain = Buffer.from(claims.domain, 'utf8');
   let workflowId = Buffer.from(claims.workflowId, 'utf8');

@@ -121,7 +121,7 @@ export function createApp(options: AppOptions = {}): App {
   let timers: TimerService | undefined;
   const executor = new Executor(clock, limits, {
     timerArmed: (dueAt) => timers?.armed(dueAt),
-    lambdaScheduled: (effect) => afterCommit.defer(() => lambdaInvoker.invoke(effect.runId, effect.scheduledEventId)),
+    lambdaScheduled: (effect, tx) => afterCommit.defer(() => lambdaInvoker.invoke(effect.runId, effect.scheduledEventId), tx),
   });
   let lastLatenessWarning = Number.NEGATIVE_INFINITY;
   timers = new TimerService(store, executor, clock, log, {

@@ -130,22 +130,30 @@ async function handle(
     startedAt: process.hrtime.bigint(),
     ...(typeof target === 'string' ? { target: target.slice(0, 128) } : {}),
   };
-  if (options.requests !== undefined) {
-    const observer = options.requests;
-    observer.started(entry);
-    // 'close' comes once per response, answered or abandoned: the one place a request ends.
-    res.once('close', () => {
-      if (!res.writableFinished) entry.outcome = 'client-gone';
-      observer.finished(entry, res.statusCode);
-    });
-  }
-
+  const observer = options.requests;
+  observer?.started(entry);
   // The client may give up at any point (a long poll cut by its own timeout, a killed
-  // worker); the dispatcher must learn of it so it does not hand a task to nobody.
-  const abort = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) abort.abort();
+  // worker); the dispatcher must learn of it so it does not hand a task to nobody. Only long
+  // polls read the signal, so its AbortController is made when first asked for (one per
+  // request cost more than the request's log line).
+  let gone = false;
+  let abort: AbortController | undefined;
+  // 'close' comes once per response, answered or abandoned: the one place a request ends.
+  res.once('close', () => {
+    if (!res.writableFinished) {
+      gone = true;
+      entry.outcome = 'client-gone';
+    }
+    observer?.finished(entry, res.statusCode);
+    if (gone) abort?.abort();
   });
+  const signal = (): AbortSignal => {
+    if (abort === undefined) {
+      abort = new AbortController();
+      if (gone) abort.abort();
+    }
+    return abort.signal;
+  };
 
   if ((method === 'GET' || method === 'HEAD') && options.probes !== undefined && (await options.probes(req, res, path))) return;
   if ((method === 'GET' || method === 'HEAD') && (path === '/' || path === '/health')) {
@@ -196,8 +204,10 @@ async function handle(
       requestId,
       ...(region !== undefined ? { region } : {}),
       ...(auth !== undefined ? { caller: auth.caller, policies: auth.policies, secureTransport: options.tls !== undefined } : {}),
-      signal: abort.signal,
-      clientGone: () => abort.signal.aborted,
+      get signal() {
+        return signal();
+      },
+      clientGone: () => gone,
       ...(req.socket.remoteAddress !== undefined ? { remoteAddress: req.socket.remoteAddress } : {}),
     };
     entry.context = ctx;

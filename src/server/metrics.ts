@@ -11,6 +11,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/types.js';
+import { bindMethods } from '../store/bind-methods.js';
 
 /** Seconds: from a cached read (sub-millisecond) to a long poll held its full minute. */
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 70];
@@ -99,12 +100,6 @@ export class Metrics {
       end(); // only transactions that committed: a failed one measured nothing durable
       return result;
     };
-    return new Proxy(store, {
-      get(target, property) {
-        if (property === 'transaction') return transaction;
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    return bindMethods(store, { transaction });
   }
 }

@@ -41,7 +41,11 @@ const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 const POLLS: Partial<Record<OperationName, string>> = { PollForDecisionTask: 'decision', PollForActivityTask: 'activity' };
 
-export function requestObserver(log: Logger, metrics: Metrics | undefined): RequestObserver {
+export function requestObserver(parent: Logger, metrics: Metrics | undefined): RequestObserver {
+  // The request line is built here from fixed fields (ids, names, numbers: none of the
+  // redacted ones), so it skips the redaction pass, which cost more than the line's write.
+  const log = parent.child({}, { redact: [] });
+  const series = metrics !== undefined ? new RequestSeries(metrics) : undefined;
   return {
     started(entry) {
       if (log.isLevelEnabled('debug')) log.debug({ requestId: entry.requestId, method: entry.method, path: entry.path, target: entry.target, client: entry.client }, 'request received');
@@ -49,12 +53,7 @@ export function requestObserver(log: Logger, metrics: Metrics | undefined): Requ
     finished(entry, status) {
       const seconds = Number(process.hrtime.bigint() - entry.startedAt) / 1e9;
       const outcome = entry.outcome ?? (status < 400 ? 'ok' : `http-${status}`);
-      if (entry.operation !== undefined && metrics !== undefined) {
-        metrics.requests.inc({ operation: entry.operation, outcome });
-        metrics.requestDuration.observe({ operation: entry.operation }, seconds);
-        const kind = POLLS[entry.operation];
-        if (kind !== undefined && outcome === 'ok') metrics.pollWait.observe({ kind }, seconds);
-      }
+      if (entry.operation !== undefined && series !== undefined) series.observe(entry.operation, outcome, seconds);
       const caller = entry.context?.caller;
       const line = {
         requestId: entry.requestId,
@@ -71,4 +70,42 @@ export function requestObserver(log: Logger, metrics: Metrics | undefined): Requ
       else log.info(line, 'request');
     },
   };
+}
+
+/**
+ * The request metrics' labelled series, looked up once per label set and kept: prom-client
+ * otherwise hashes the labels object on every observation. The label sets are bounded
+ * (operations × outcomes), so the maps are too.
+ */
+class RequestSeries {
+  private readonly counts = new Map<string, { inc(): void }>();
+  private readonly durations = new Map<OperationName, { observe(value: number): void }>();
+  private readonly pollWaits = new Map<string, { observe(value: number): void }>();
+
+  constructor(private readonly metrics: Metrics) {}
+
+  observe(operation: OperationName, outcome: string, seconds: number): void {
+    const key = `${operation} ${outcome}`;
+    let count = this.counts.get(key);
+    if (count === undefined) {
+      count = this.metrics.requests.labels({ operation, outcome });
+      this.counts.set(key, count);
+    }
+    count.inc();
+    let duration = this.durations.get(operation);
+    if (duration === undefined) {
+      duration = this.metrics.requestDuration.labels({ operation });
+      this.durations.set(operation, duration);
+    }
+    duration.observe(seconds);
+    const kind = POLLS[operation];
+    if (kind !== undefined && outcome === 'ok') {
+      let wait = this.pollWaits.get(kind);
+      if (wait === undefined) {
+        wait = this.metrics.pollWait.labels({ kind });
+        this.pollWaits.set(kind, wait);
+      }
+      wait.observe(seconds);
+    }
+  }
 }

@@ -4,7 +4,7 @@
  * through Boolean(), since the drivers hand back 0/1 or true/false, numbers or numeric strings.
  */
 import type { ExecutionState, TaskKind, TimerKey } from '../engine/index.js';
-import type { DeadlineQuery, DeadlineRow, DomainRecord, TaskRow, TypeKind, TypeRecord } from './types.js';
+import type { DeadlineQuery, DeadlineRow, DomainRecord, ExecutionKey, TaskRow, TypeKind, TypeRecord } from './types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -14,7 +14,8 @@ export const toDomain = (r: Row): DomainRecord => ({
   ...(r.description !== null ? { description: r.description as string } : {}),
   retentionDays: r.retention_days as string,
   createdAt: Number(r.created_at),
-  tags: JSON.parse(r.tags as string) as DomainRecord['tags'],
+  // Most domains have no tags: '[]' needs no parse (every call reads its domain).
+  tags: r.tags === '[]' ? [] : (JSON.parse(r.tags as string) as DomainRecord['tags']),
 });
 
 export const toType = (r: Row): TypeRecord => ({
@@ -39,6 +40,20 @@ export const toTask = (r: Row): TaskRow => ({
   scheduledEventId: Number(r.scheduled_event_id),
   started: Boolean(r.started),
 });
+
+/** A run's key columns (migrations/<dialect>/001: executions). */
+export const toExecutionKey = (r: Row | undefined): ExecutionKey | undefined =>
+  r
+    ? {
+        runId: r.run_id as string,
+        domain: r.domain as string,
+        workflowId: r.workflow_id as string,
+        workflowType: { name: r.type_name as string, version: r.type_version as string },
+        open: r.close_status === null,
+      }
+    : undefined;
+
+export const EXECUTION_KEY_COLUMNS = 'run_id, domain, workflow_id, type_name, type_version, close_status';
 
 /** A run's state is kept as JSON text in the `state` column. */
 export const toState = (r: Row | undefined): ExecutionState | undefined =>

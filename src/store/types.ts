@@ -83,6 +83,19 @@ export interface ExecutionPage {
   cursor?: string;
 }
 
+/**
+ * What a run's columns say of it, without its state: enough to check that a (domain,
+ * workflowId, runId) names it and whether it is open, where reading and parsing the whole
+ * state (every open activity, timer and child) would serve no more.
+ */
+export interface ExecutionKey {
+  runId: string;
+  domain: string;
+  workflowId: string;
+  workflowType: { name: string; version: string };
+  open: boolean;
+}
+
 export interface StoreReader {
   getDomain(name: string): Promise<DomainRecord | undefined>;
   listDomains(): Promise<DomainRecord[]>;
@@ -91,6 +104,8 @@ export interface StoreReader {
   /** Types of one kind in a domain, deprecated ones included (SWF's per-kind quota). */
   countTypes(domain: string, kind: TypeKind): Promise<number>;
   getExecution(runId: string): Promise<ExecutionState | undefined>;
+  /** The run's key columns (see ExecutionKey); never locks. */
+  getExecutionKey(runId: string): Promise<ExecutionKey | undefined>;
   findOpenExecution(domain: string, workflowId: string): Promise<ExecutionState | undefined>;
   countOpenExecutions(domain: string): Promise<number>;
   getHistory(runId: string, query: HistoryQuery): Promise<HistoryEvent[]>;

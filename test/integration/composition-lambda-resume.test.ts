@@ -89,13 +89,13 @@ test('work deferred inside a transaction runs only after it commits, and never a
     const afterCommit = new AfterCommit();
     const store = afterCommit.wrap(raw);
     const seen: string[] = [];
-    await store.transaction(async () => {
-      afterCommit.defer(() => seen.push('committed'));
+    await store.transaction(async (tx) => {
+      afterCommit.defer(() => seen.push('committed'), tx);
       seen.push('inside');
     });
     await assert.rejects(
-      store.transaction(async () => {
-        afterCommit.defer(() => seen.push('rolled back'));
+      store.transaction(async (tx) => {
+        afterCommit.defer(() => seen.push('rolled back'), tx);
         throw new Error('boom');
       }),
       /boom/,

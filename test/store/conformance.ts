@@ -93,6 +93,20 @@ export function runStoreConformance(name: string, makeStore: StoreFactory): void
       assert.equal(await store.getExecution('missing'), undefined);
     });
 
+    it('reads a run\'s key columns without its state, open and closed', async (t) => {
+      const store = await open(t);
+      const { state } = makeRun({ runId: 'r1', workflowId: 'w' });
+      await store.transaction((tx) => tx.insertExecution(state));
+      const key = { runId: 'r1', domain: state.domain, workflowId: 'w', workflowType: state.workflowType };
+      assert.deepEqual(await store.getExecutionKey('r1'), { ...key, open: true });
+      await store.transaction(async (tx) => {
+        await tx.updateExecution(close(state, 'COMPLETED', state.startTimestamp + 10));
+        assert.deepEqual(await tx.getExecutionKey('r1'), { ...key, open: false });
+      });
+      assert.deepEqual(await store.getExecutionKey('r1'), { ...key, open: false });
+      assert.equal(await store.getExecutionKey('missing'), undefined);
+    });
+
     it('refuses a second open run of a workflowId in a domain, and the transaction carries on', async (t) => {
       const store = await open(t);
       const first = makeRun({ runId: 'r1', workflowId: 'w' }).state;

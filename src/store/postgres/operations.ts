@@ -44,7 +44,7 @@ import type { TxChanges } from './notifications.js';
 import { decodeRow, encodeParam } from './text.js';
 import { inline } from './literal.js';
 import { buildCountQuery, buildListQuery, pageOf } from './visibility-sql.js';
-import { deadlinesQuery, toDeadline, toDomain, toState, toTask, toType, type Row } from '../rows.js';
+import { deadlinesQuery, EXECUTION_KEY_COLUMNS, toDeadline, toDomain, toExecutionKey, toState, toTask, toType, type Row } from '../rows.js';
 
 /** What both a pool and a pooled connection offer. */
 export interface Queryable {
@@ -174,6 +174,10 @@ export class PgOperations implements StoreTx {
     const r = await this.first(`SELECT state FROM executions WHERE run_id = $1${this.forUpdate}`, [runId]);
     if (r) this.lockedRun(runId, r.state);
     return toState(r);
+  }
+
+  async getExecutionKey(runId: string) {
+    return toExecutionKey(await this.first(`SELECT ${EXECUTION_KEY_COLUMNS} FROM executions WHERE run_id = $1`, [runId]));
   }
 
   async findOpenExecution(domain: string, workflowId: string) {

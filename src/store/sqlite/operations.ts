@@ -9,7 +9,7 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import type { HistoryEvent } from '../../model/shapes.js';
 import type { ExecutionState, TaskSpec, TimerKey } from '../../engine/index.js';
 import { AlreadyExists, DuplicateOpenExecution, type ExecutionPage, type HistoryQuery, type StoreTx, type TaskListKey, type TimerRow } from '../types.js';
-import { deadlinesQuery, toDeadline, toDomain, toState, toTask, toType, type Row } from '../rows.js';
+import { deadlinesQuery, EXECUTION_KEY_COLUMNS, toDeadline, toDomain, toExecutionKey, toState, toTask, toType, type Row } from '../rows.js';
 import { buildCountQuery, buildListQuery, pageOf, questionMark } from '../visibility-sql.js';
 
 export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void = () => {}): StoreTx {
@@ -52,6 +52,9 @@ export function sqliteOperations(db: Db, taskAdded: (key: TaskListKey) => void =
     },
     async getExecution(runId) {
       return toState(q('SELECT state FROM executions WHERE run_id = ?').get(runId) as Row | undefined);
+    },
+    async getExecutionKey(runId) {
+      return toExecutionKey(q(`SELECT ${EXECUTION_KEY_COLUMNS} FROM executions WHERE run_id = ?`).get(runId) as Row | undefined);
     },
     async findOpenExecution(domain, workflowId) {
       return toState(

@@ -518,6 +518,7 @@ export class SqliteStore implements Store {
   listTypes = (domain: string, kind: TypeKind) => this.read((r) => r.listTypes(domain, kind));
   countTypes = (domain: string, kind: TypeKind) => this.read((r) => r.countTypes(domain, kind));
   getExecution = (runId: string) => this.read((r) => r.getExecution(runId));
+  getExecutionKey = (runId: string) => this.read((r) => r.getExecutionKey(runId));
   findOpenExecution = (domain: string, workflowId: string) => this.read((r) => r.findOpenExecution(domain, workflowId));
   countOpenExecutions = (domain: string) => this.read((r) => r.countOpenExecutions(domain));
   getHistory = (runId: string, query: HistoryQuery) => this.read((r) => r.getHistory(runId, query));
