@@ -20,12 +20,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { TaskKind } from '../../engine/index.js';
-import { DuplicateOpenExecution, StoreUnavailable, domainCounts, type DeadlineQuery, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import { DuplicateOpenExecution, StoreUnavailable, domainCounts, type DomainCounts, type Store, type StoreReader, type StoreTx, type TaskListKey } from '../types.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { migrate } from './migrate.js';
 import { NOTIFY_SQL, Notifier, TxChanges, WakeupListener } from './notifications.js';
 import { inline } from './literal.js';
+import { readThrough } from '../read-through.js';
 import { PgOperations } from './operations.js';
 
 export interface PostgresOptions {
@@ -72,6 +72,9 @@ const types: pg.CustomTypesConfig = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/** The reads outside transactions, delegated to `read` in the constructor (read-through.ts). */
+export interface PostgresStore extends StoreReader {}
+
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   /** Resolves once the schema is migrated and wake-ups from other nodes are listened for. */
@@ -99,6 +102,7 @@ export class PostgresStore implements Store {
   }
 
   constructor(options: PostgresOptions) {
+    Object.assign(this, readThrough((fn) => this.read(fn)));
     this.log = options.log ?? silentLogger;
     const config: pg.PoolConfig = { connectionString: options.connectionString, types, application_name: 'openswf' };
     this.pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
@@ -216,24 +220,6 @@ export class PostgresStore implements Store {
     await this.ready;
     return op(this.reader);
   }
-
-  // Reads outside a transaction see what is committed and lock nothing.
-  getDomain = (name: string) => this.read((r) => r.getDomain(name));
-  listDomains = () => this.read((r) => r.listDomains());
-  getType = (domain: string, kind: TypeKind, name: string, version: string) => this.read((r) => r.getType(domain, kind, name, version));
-  listTypes = (domain: string, kind: TypeKind) => this.read((r) => r.listTypes(domain, kind));
-  countTypes = (domain: string, kind: TypeKind) => this.read((r) => r.countTypes(domain, kind));
-  getExecution = (runId: string) => this.read((r) => r.getExecution(runId));
-  getExecutionKey = (runId: string) => this.read((r) => r.getExecutionKey(runId));
-  findOpenExecution = (domain: string, workflowId: string) => this.read((r) => r.findOpenExecution(domain, workflowId));
-  countOpenExecutions = (domain: string) => this.read((r) => r.countOpenExecutions(domain));
-  getHistory = (runId: string, query: HistoryQuery) => this.read((r) => r.getHistory(runId, query));
-  listExecutions = (query: ExecutionQuery) => this.read((r) => r.listExecutions(query));
-  countExecutions = (query: ExecutionQuery, cap: number) => this.read((r) => r.countExecutions(query, cap));
-  getTask = (token: string) => this.read((r) => r.getTask(token));
-  countPendingTasks = (domain: string, kind: TaskKind, taskList: string) => this.read((r) => r.countPendingTasks(domain, kind, taskList));
-  nextDueAt = () => this.read((r) => r.nextDueAt());
-  listDeadlines = (query: DeadlineQuery) => this.read((r) => r.listDeadlines(query));
 }
 
 /** A short random pause before a retry, growing with the attempts, so conflicting transactions drift apart. */

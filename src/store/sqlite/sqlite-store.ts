@@ -25,13 +25,13 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
-import type { TaskKind } from '../../engine/index.js';
 import { loadMigrations } from '../migrations.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { Mutex } from '../mutex.js';
-import { domainCounts, type DeadlineQuery, type DomainCounts, type ExecutionQuery, type HistoryQuery, type Store, type StoreReader, type StoreTx, type TaskListKey, type TypeKind } from '../types.js';
+import { domainCounts, type DomainCounts, type Store, type StoreReader, type StoreTx, type TaskListKey } from '../types.js';
 import type { Logger } from '../../log.js';
 import { Batch, MAX_BATCH_CALLS, WalSync, countedTaskLists } from './group-commit.js';
+import { readThrough } from '../read-through.js';
 import { sqliteOperations } from './operations.js';
 
 export interface SqliteOptions {
@@ -78,6 +78,9 @@ const MAX_PAUSE_MS = 2_000;
 /** SQLite's default auto-checkpoint threshold, in WAL pages. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1_000;
 
+/** The reads outside transactions, delegated to `read` in the constructor (read-through.ts). */
+export interface SqliteStore extends StoreReader {}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Db;
@@ -110,6 +113,7 @@ export class SqliteStore implements Store {
   private pause: { promise: Promise<void>; resolve: () => void; asked: boolean; timer: NodeJS.Timeout } | undefined;
 
   constructor(options: SqliteOptions) {
+    Object.assign(this, readThrough((fn) => this.read(fn)));
     this.afterFsync = options.afterFsync;
     this.path = options.path;
     const memory = options.path === ':memory:';
@@ -510,22 +514,4 @@ export class SqliteStore implements Store {
       release();
     }
   }
-
-  // Reads outside a transaction: on the reader connection, beside the writer.
-  getDomain = (name: string) => this.read((r) => r.getDomain(name));
-  listDomains = () => this.read((r) => r.listDomains());
-  getType = (domain: string, kind: TypeKind, name: string, version: string) => this.read((r) => r.getType(domain, kind, name, version));
-  listTypes = (domain: string, kind: TypeKind) => this.read((r) => r.listTypes(domain, kind));
-  countTypes = (domain: string, kind: TypeKind) => this.read((r) => r.countTypes(domain, kind));
-  getExecution = (runId: string) => this.read((r) => r.getExecution(runId));
-  getExecutionKey = (runId: string) => this.read((r) => r.getExecutionKey(runId));
-  findOpenExecution = (domain: string, workflowId: string) => this.read((r) => r.findOpenExecution(domain, workflowId));
-  countOpenExecutions = (domain: string) => this.read((r) => r.countOpenExecutions(domain));
-  getHistory = (runId: string, query: HistoryQuery) => this.read((r) => r.getHistory(runId, query));
-  listExecutions = (query: ExecutionQuery) => this.read((r) => r.listExecutions(query));
-  countExecutions = (query: ExecutionQuery, cap: number) => this.read((r) => r.countExecutions(query, cap));
-  getTask = (token: string) => this.read((r) => r.getTask(token));
-  countPendingTasks = (domain: string, kind: TaskKind, taskList: string) => this.read((r) => r.countPendingTasks(domain, kind, taskList));
-  nextDueAt = () => this.read((r) => r.nextDueAt());
-  listDeadlines = (query: DeadlineQuery) => this.read((r) => r.listDeadlines(query));
 }
