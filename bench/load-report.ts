@@ -1,5 +1,6 @@
 /** The load benchmark's results per target and their side-by-side text report. */
 import type { ProcessSample, TargetName } from './launch.js';
+import type { ClientKind } from './loop-client.js';
 
 export interface TargetResult {
   target: TargetName;
@@ -17,6 +18,8 @@ export interface TargetResult {
   process: ProcessSample | undefined;
   /** CPU the benchmark's own process used in the run: it shares the machine's cores. */
   driverCpuSeconds: number;
+  /** What drove the run phase's loops (--client). */
+  client: ClientKind;
   /** The machine's 1-minute load average before and after the run: how noisy the run was. */
   machineLoad: [number, number];
   /** The 5-minute load average before and after: the longer view of the same. */
@@ -28,7 +31,13 @@ interface ReportOptions {
   workflows: number;
   activities: number;
   concurrency: number;
+  client: ClientKind;
 }
+
+const CLIENT_NAMES: Record<ClientKind, string> = {
+  sdk: 'sdk (@aws-sdk/client-swf)',
+  http: 'http (the lean node:http client, bench/http-client.ts)',
+};
 
 /** Nearest-rank percentile of unsorted samples. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -87,7 +96,9 @@ export function formatReport(opts: ReportOptions, results: readonly TargetResult
     row('server CPU in the run (s)', (r) => r.process?.cpuSeconds, 2),
     row('server CPU per workflow (ms)', (r) => (r.process ? (r.process.cpuSeconds * 1000) / Math.max(1, r.workflowsCompleted) : undefined), 1),
     row('server CPU per request (ms)', (r) => (r.process ? (r.process.cpuSeconds * 1000) / Math.max(1, r.requests) : undefined), 3),
+    textRow('driver client', (r) => r.client),
     row('driver CPU in the run (s)', (r) => r.driverCpuSeconds, 2),
+    row('driver CPU per request (ms)', (r) => (r.driverCpuSeconds * 1000) / Math.max(1, r.requests), 3),
     textRow('machine load avg before/after', (r) => r.machineLoad.map((l) => l.toFixed(2)).join(' / ')),
     textRow('5-min load avg before/after', (r) => r.machineLoad5.map((l) => l.toFixed(2)).join(' / ')),
     textRow('workflows COMPLETED', (r) => `${r.check.closedCompleted}/${opts.workflows}`),
@@ -115,6 +126,7 @@ export function formatReport(opts: ReportOptions, results: readonly TargetResult
   ];
   const lines = [
     `Load: ${opts.workflows} workflows x ${opts.activities} sequential activities; ${opts.concurrency} starters, ${opts.concurrency} deciders, ${opts.concurrency} activity workers`,
+    `Driver: one Node process; its loops' client: ${CLIENT_NAMES[opts.client]} (checks and wake-up probe: the SDK)`,
     `Targets run one after the other, each on a fresh server${withRatio ? (authOn ? '; ratio = auth on / auth off' : byPg ? '; ratio = PostgreSQL / SQLite (latency: below 1 means PostgreSQL is faster)' : '; ratio = openswf / moto (latency: below 1 means OpenSWF is faster)') : ''}.`,
     '',
     ...table(summary),

@@ -9,7 +9,13 @@
  *   npm run bench -- [--workflows 200] [--activities 3] [--concurrency 4]
  *                    [--target both|openswf|openswf-pg|moto|auth|pg|LIST] [--endpoint http://host:port]
  *                    [--poll-timeout-ms 60000] [--data-parent DIR] [--time-limit 300] [--stall 30]
- *                    [--cpu-prof DIR]
+ *                    [--cpu-prof DIR] [--client sdk|http]
+ *
+ * `--client` picks what drives the run phase's loops: `sdk` (default), @aws-sdk/client-swf as
+ * users run it; `http`, the lean node:http client of bench/http-client.ts, for measuring the
+ * server when the SDK's own CPU (more per request than the server's) would cap it on a machine
+ * the driver shares. The loops, their checks and the report are the same for both; the checks
+ * after the run and the wake-up probe always use the SDK.
  *
  * `--target auth` runs OpenSWF with authentication off and then on (SigV4 on every request, a
  * worker's IAM policy with conditions on every call and decision), side by side.
@@ -24,23 +30,14 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import {
-  DescribeWorkflowExecutionCommand,
-  PollForActivityTaskCommand,
-  PollForDecisionTaskCommand,
-  RespondActivityTaskCompletedCommand,
-  RespondDecisionTaskCompletedCommand,
-  StartWorkflowExecutionCommand,
-  SWFClient,
-  type Decision,
-  type HistoryEvent,
-  type PollForDecisionTaskCommandOutput,
-} from '@aws-sdk/client-swf';
+import { DescribeWorkflowExecutionCommand, SWFClient, type Decision, type HistoryEvent } from '@aws-sdk/client-swf';
 import { eventTypes, history, registerFixture, type Fixture } from '../test/helpers/swf.js';
 import { attachEndpoint, launchMoto, launchOpenSwf, sampleProcess, stopAll, type LaunchedServer, type ProcessSample, type TargetName } from './launch.js';
 import { formatReport, type TargetResult } from './load-report.js';
 import { BENCH_AUTH } from './auth-user.js';
 import { wakeupProbe } from './wakeup-probe.js';
+import { SdkLoopClient, type ClientKind, type DecisionTaskPage, type LoopClient } from './loop-client.js';
+import { HttpLoopClient } from './http-client.js';
 
 interface LoadOptions {
   workflows: number;
@@ -55,6 +52,8 @@ interface LoadOptions {
   stallS: number;
   /** Write a V8 CPU profile of the OpenSWF server process into this folder (node --cpu-prof). */
   cpuProfDir: string | undefined;
+  /** What drives the run phase's loops: the AWS SDK v3 or the lean HTTP client. */
+  client: ClientKind;
 }
 
 /** Latencies (ms) of finished requests per operation, and failed requests by fault name. */
@@ -85,14 +84,24 @@ class Recorder {
  * One identical client configuration for every target: no SDK retries, so faults surface,
  * and a request timeout longer than any long poll, so a hung server cannot hang the driver.
  */
-function newClient(url: string, opts: LoadOptions, credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' }): SWFClient {
+function newClient(url: string, opts: LoadOptions, credentials = BENCH_CREDENTIALS): SWFClient {
   return new SWFClient({
     endpoint: url,
-    region: 'us-east-1',
+    region: REGION,
     credentials,
     maxAttempts: 1,
     requestHandler: { requestTimeout: opts.pollTimeoutMs + 15_000 },
   });
+}
+
+const REGION = 'us-east-1';
+const BENCH_CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+
+/** A run-phase loop's client, of the kind --client names, with the same timeout as newClient's. */
+function newLoopClient(server: LaunchedServer, opts: LoadOptions): LoopClient {
+  if (opts.client === 'sdk') return new SdkLoopClient(newClient(server.url, opts, server.credentials));
+  const sign = server.target === 'openswf+auth';
+  return new HttpLoopClient(server.url, { region: REGION, credentials: server.credentials ?? BENCH_CREDENTIALS, sign, timeoutMs: opts.pollTimeoutMs + 15_000 });
 }
 
 /** The history every workflow must end with: K rounds of activity + decision, then completion. */
@@ -182,12 +191,12 @@ class Run extends Meter {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function starter(run: Run, client: SWFClient): Promise<void> {
+async function starter(run: Run, client: LoopClient): Promise<void> {
   const { fixture: f, opts } = run;
   while (!run.stopping && run.nextToStart < opts.workflows) {
     const workflowId = `wf-${run.nextToStart++}`;
     const out = await run.timed('StartWorkflowExecution', () =>
-      client.send(new StartWorkflowExecutionCommand({ domain: f.domain, workflowId, workflowType: f.workflowType, input: workflowId }), { abortSignal: run.abort.signal }),
+      client.startWorkflowExecution({ domain: f.domain, workflowId, workflowType: f.workflowType, input: workflowId }, run.abort.signal),
     );
     if (out?.runId) {
       run.startAckedAt.set(workflowId, performance.now());
@@ -197,13 +206,13 @@ async function starter(run: Run, client: SWFClient): Promise<void> {
   }
 }
 
-async function decider(run: Run, client: SWFClient, identity: string): Promise<void> {
+async function decider(run: Run, client: LoopClient, identity: string): Promise<void> {
   const { fixture: f, opts } = run;
   const signal = run.abort.signal;
-  const kind = (out: PollForDecisionTaskCommandOutput | undefined) => `PollForDecisionTask (${out?.taskToken ? 'task' : 'empty'})`;
+  const kind = (out: DecisionTaskPage | undefined) => `PollForDecisionTask (${out?.taskToken ? 'task' : 'empty'})`;
   while (!run.stopping) {
     const sentAt = performance.now();
-    const task = await run.timed(kind, () => client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity }), { abortSignal: signal }));
+    const task = await run.timed(kind, () => client.pollForDecisionTask({ domain: f.domain, taskList: { name: f.taskList }, identity }, signal));
     const token = task?.taskToken; // an empty answer carries no token at all
     if (!task || !token) continue;
     const ackedAt = task.previousStartedEventId ? undefined : run.startAckedAt.get(task.workflowExecution?.workflowId ?? '');
@@ -215,14 +224,14 @@ async function decider(run: Run, client: SWFClient, identity: string): Promise<v
     const events = [...(task.events ?? [])];
     for (let page = task.nextPageToken; page && !run.stopping; ) {
       const next = await run.timed('PollForDecisionTask (next page)', () =>
-        client.send(new PollForDecisionTaskCommand({ domain: f.domain, taskList: { name: f.taskList }, identity, nextPageToken: page }), { abortSignal: signal }),
+        client.pollForDecisionTask({ domain: f.domain, taskList: { name: f.taskList }, identity, nextPageToken: page }, signal),
       );
       if (!next) break;
       events.push(...(next.events ?? []));
       page = next.nextPageToken;
     }
     const decisions = decide(events, opts.activities, f.activityType);
-    const done = await run.timed('RespondDecisionTaskCompleted', () => client.send(new RespondDecisionTaskCompletedCommand({ taskToken: token, decisions }), { abortSignal: signal }));
+    const done = await run.timed('RespondDecisionTaskCompleted', () => client.respondDecisionTaskCompleted({ taskToken: token, decisions }, signal));
     if (!done) continue;
     run.progress();
     const workflowId = task.workflowExecution?.workflowId;
@@ -231,7 +240,7 @@ async function decider(run: Run, client: SWFClient, identity: string): Promise<v
 }
 
 /** Schedules activity n+1 once n have completed and none is open; completes after K. */
-function decide(events: readonly HistoryEvent[], activities: number, activityType: Fixture['activityType']): Decision[] {
+function decide(events: readonly { eventType?: string }[], activities: number, activityType: Fixture['activityType']): Decision[] {
   const count = (type: string) => events.filter((e) => e.eventType === type).length;
   const scheduled = count('ActivityTaskScheduled');
   const completed = count('ActivityTaskCompleted');
@@ -243,13 +252,13 @@ function decide(events: readonly HistoryEvent[], activities: number, activityTyp
   return [{ decisionType: 'CompleteWorkflowExecution', completeWorkflowExecutionDecisionAttributes: { result: `${completed} done` } }];
 }
 
-async function activityWorker(run: Run, client: SWFClient, identity: string): Promise<void> {
+async function activityWorker(run: Run, client: LoopClient, identity: string): Promise<void> {
   const { fixture: f } = run;
   const signal = run.abort.signal;
   while (!run.stopping) {
     const task = await run.timed(
       (out) => `PollForActivityTask (${out?.taskToken ? 'task' : 'empty'})`,
-      () => client.send(new PollForActivityTaskCommand({ domain: f.domain, taskList: { name: f.activityTaskList }, identity }), { abortSignal: signal }),
+      () => client.pollForActivityTask({ domain: f.domain, taskList: { name: f.activityTaskList }, identity }, signal),
     );
     const token = task?.taskToken;
     if (!task || !token) continue;
@@ -258,7 +267,7 @@ async function activityWorker(run: Run, client: SWFClient, identity: string): Pr
       continue;
     }
     const done = await run.timed('RespondActivityTaskCompleted', () =>
-      client.send(new RespondActivityTaskCompletedCommand({ taskToken: token, result: `${task.activityId ?? '?'} result` }), { abortSignal: signal }),
+      client.respondActivityTaskCompleted({ taskToken: token, result: `${task.activityId ?? '?'} result` }, signal),
     );
     if (done) run.progress();
   }
@@ -334,9 +343,9 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   const admin = newClient(server.url, opts, server.credentials);
   const fixture = await registerFixture(admin);
   const run = new Run(opts, fixture);
-  const clients: SWFClient[] = [admin];
+  const clients: LoopClient[] = [];
   const client = () => {
-    const c = newClient(server.url, opts, server.credentials); // one per loop, as separate worker processes would have
+    const c = newLoopClient(server, opts); // one per loop, as separate worker processes would have
     clients.push(c);
     return c;
   };
@@ -366,6 +375,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   clearTimeout(checkDeadline);
   const probed = await wakeupProbe(() => newClient(server.url, opts, server.credentials), fixture);
   for (const c of clients) c.destroy();
+  admin.destroy();
   return {
     target: server.target,
     url: server.url,
@@ -384,6 +394,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
     duplicateActivityTasks: run.duplicateActivityTasks,
     process: processDelta(before, after),
     driverCpuSeconds: (driverCpu.user + driverCpu.system) / 1e6,
+    client: opts.client,
     machineLoad: [loadBefore, loadAfter],
     machineLoad5: [loadBefore5, loadAfter5],
     check: checked,
@@ -421,6 +432,7 @@ function parseOptions(argv: string[]): LoadOptions {
       'time-limit': { type: 'string', default: '300' },
       stall: { type: 'string', default: '30' },
       'cpu-prof': { type: 'string' },
+      client: { type: 'string', default: 'sdk' },
     },
   });
   const positive = (name: string, raw: string): number => {
@@ -433,6 +445,8 @@ function parseOptions(argv: string[]): LoadOptions {
   const targets: TargetName[] =
     target === 'both' ? ['openswf', 'moto'] : target === 'auth' ? ['openswf', 'openswf+auth'] : target === 'pg' ? ['openswf', 'openswf-pg'] : (target.split(',') as TargetName[]);
   if (targets.some((t) => !single.includes(t))) usage(`--target must be openswf, openswf+auth, openswf-pg, moto, both, auth, pg or a comma-separated list of the single targets`);
+  const client = values.client;
+  if (client !== 'sdk' && client !== 'http') usage(`--client must be sdk (the AWS SDK v3) or http (the lean client of bench/http-client.ts), not ${client}`);
   if (values.endpoint && targets.length > 1) usage('--endpoint benches one running server: name it with --target openswf, openswf-pg or moto');
   return {
     workflows: positive('workflows', values.workflows),
@@ -445,11 +459,12 @@ function parseOptions(argv: string[]): LoadOptions {
     timeLimitS: positive('time-limit', values['time-limit']),
     stallS: positive('stall', values.stall),
     cpuProfDir: values['cpu-prof'],
+    client,
   };
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|openswf-pg|moto|both|auth|pg|LIST] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S] [--cpu-prof DIR]\n`);
+  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|openswf-pg|moto|both|auth|pg|LIST] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S] [--cpu-prof DIR] [--client sdk|http]\n`);
   process.exit(2);
 }
 
@@ -465,7 +480,10 @@ async function main(): Promise<number> {
       await server.stop();
     }
   }
-  process.stdout.write(`command: node dist/bench/load.js ${process.argv.slice(2).join(' ')}\n`);
+  const args = process.argv.slice(2);
+  // The client always shows in the echo, so a report says what drove it even when --client was left at its default.
+  const echoed = args.some((a) => a === '--client' || a.startsWith('--client=')) ? args : [...args, '--client', opts.client];
+  process.stdout.write(`command: node dist/bench/load.js ${echoed.join(' ')}\n`);
   process.stdout.write(formatReport(opts, results));
   const failed = results.some((r) => r.target !== 'moto' && (r.stopReason !== 'all completed' || r.check.failures.length > 0));
   return failed ? 1 : 0;
