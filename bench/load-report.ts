@@ -18,6 +18,11 @@ export interface TargetResult {
   process: ProcessSample | undefined;
   /** CPU the benchmark's own process used in the run: it shares the machine's cores. */
   driverCpuSeconds: number;
+  /**
+   * Times the driver's threads blocked and were woken again in the run (voluntary context
+   * switches): per request, how many answers each wake-up of its event loop found waiting.
+   */
+  driverWakeups: number;
   /** What drove the run phase's loops (--client). */
   client: ClientKind;
   /** The machine's 1-minute load average before and after the run: how noisy the run was. */
@@ -99,6 +104,7 @@ export function formatReport(opts: ReportOptions, results: readonly TargetResult
     textRow('driver client', (r) => r.client),
     row('driver CPU in the run (s)', (r) => r.driverCpuSeconds, 2),
     row('driver CPU per request (ms)', (r) => (r.driverCpuSeconds * 1000) / Math.max(1, r.requests), 3),
+    row('driver wake-ups per request', (r) => r.driverWakeups / Math.max(1, r.requests), 2),
     textRow('machine load avg before/after', (r) => r.machineLoad.map((l) => l.toFixed(2)).join(' / ')),
     textRow('5-min load avg before/after', (r) => r.machineLoad5.map((l) => l.toFixed(2)).join(' / ')),
     textRow('workflows COMPLETED', (r) => `${r.check.closedCompleted}/${opts.workflows}`),

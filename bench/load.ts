@@ -353,6 +353,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   const loadBefore5 = loadavg()[1] ?? NaN;
   const before = sampleProcess(server.pid);
   const driverBefore = process.cpuUsage();
+  const wakeupsBefore = process.resourceUsage().voluntaryContextSwitches;
   const t0 = performance.now();
   const loops = [
     ...Array.from({ length: opts.concurrency }, () => starter(run, client())),
@@ -364,6 +365,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
   run.abort.abort(); // ends the long polls still waiting
   await Promise.all(loops);
   const driverCpu = process.cpuUsage(driverBefore);
+  const driverWakeups = process.resourceUsage().voluntaryContextSwitches - wakeupsBefore;
   const loadAfter = loadavg()[0] ?? NaN;
   const loadAfter5 = loadavg()[1] ?? NaN;
   const runRecorder = run.recorder;
@@ -395,6 +397,7 @@ async function benchTarget(server: LaunchedServer, opts: LoadOptions): Promise<T
     process: processDelta(before, after),
     driverCpuSeconds: (driverCpu.user + driverCpu.system) / 1e6,
     client: opts.client,
+    driverWakeups,
     machineLoad: [loadBefore, loadAfter],
     machineLoad5: [loadBefore5, loadAfter5],
     check: checked,
