@@ -1,8 +1,8 @@
 /**
  * Load benchmark over the real protocol: N workflows of K sequential activities, driven by
- * C starters, C deciders and C activity workers through @aws-sdk/client-swf (or --client http), against OpenSWF
- * and moto's SWF mock side by side (the same client code for both, one after the other on a
- * fresh server each). Prints workflows/s, requests/s, p50/p99 per operation, the server's
+ * C starters, C deciders and C activity workers through @aws-sdk/client-swf (or the lean
+ * client of --client http), against OpenSWF and moto's SWF mock side by side (the same client
+ * code for both, one after the other on a fresh server each). Prints workflows/s, requests/s, p50/p99 per operation, the server's
  * memory and CPU, and the ratios OpenSWF/moto; then checks that every workflow completed
  * with exactly the expected history, so a fast but wrong server cannot win.
  *
