@@ -13,9 +13,17 @@
  * The cost is more frequent scavenges; at C=64, side by side with main's build, throughput
  * was not lower (bench/README.md: the machine was loaded, so no finer figure).
  *
+ * A worker thread undoes it: while a new Worker starts up, node applies V8's flags again for
+ * the new isolate, and the growth factor is back at its default (2) for the whole process. The
+ * SQLite store starts one (the checkpoint worker), so under load the young generation grew to
+ * 16 MiB per semi-space anyway (bench/README.md, "The young generation's bound, kept"). The
+ * bound is therefore set again as soon as each worker is online; what the main thread
+ * allocates during those few milliseconds of start-up can grow it a step or two at most.
+ *
  * A node command line that names a semi-space flag itself (in its arguments or NODE_OPTIONS)
  * is left alone: whoever wrote it chose.
  */
+import type { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 
 export const YOUNG_GENERATION_FLAG = '--semi-space-growth-factor=1';
@@ -25,5 +33,6 @@ export function boundYoungGeneration(execArgv: readonly string[], nodeOptions: s
   const chosen = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((a) => /^--((max|min)[-_])?semi[-_]space[-_]/.test(a));
   if (chosen) return false;
   setFlagsFromString(YOUNG_GENERATION_FLAG);
+  process.on('worker', (worker: Worker) => worker.once('online', () => setFlagsFromString(YOUNG_GENERATION_FLAG)));
   return true;
 }
