@@ -11,7 +11,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { TestServer, type TestAuth } from '../test/helpers/server.js';
 
 export type TargetName = 'openswf' | 'openswf+auth' | 'openswf-pg' | 'moto';
@@ -45,14 +45,36 @@ export async function stopAll(): Promise<void> {
   running.clear();
 }
 
+/** How launchOpenSwf starts the server. */
+export interface OpenSwfLaunch {
+  pollTimeoutMs: number;
+  /** Where the temporary data folder goes (default the OS temp folder). */
+  dataParent?: string | undefined;
+  /** Flags for node itself (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  auth?: TestAuth;
+  postgres?: boolean;
+  /** Another build's output folder (its `src/cli/main.js` is run); default this build's. */
+  serverBuild?: string | undefined;
+}
+
 /**
  * `openswf serve` on a fresh data folder under `dataParent` (removed again by stop()); with
  * `postgres`, on a fresh PostgreSQL database (`--database-url`, created on the server named by
  * OPENSWF_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432, and dropped by stop()).
  */
-export async function launchOpenSwf(pollTimeoutMs: number, dataParent = tmpdir(), nodeArgs: string[] = [], auth?: TestAuth, postgres = false): Promise<LaunchedServer> {
-  const dataDir = mkdtempSync(join(dataParent, 'openswf-bench-'));
-  const server = await TestServer.start({ pollTimeoutMs, dataDir, nodeArgs, backend: postgres ? 'postgres' : 'sqlite', ...(auth ? { auth } : {}) }).catch((err: unknown) => {
+export async function launchOpenSwf(launch: OpenSwfLaunch): Promise<LaunchedServer> {
+  const { pollTimeoutMs, auth, postgres = false } = launch;
+  const dataDir = mkdtempSync(join(launch.dataParent ?? tmpdir(), 'openswf-bench-'));
+  const cli = launch.serverBuild !== undefined ? resolve(launch.serverBuild, 'src/cli/main.js') : undefined;
+  const server = await TestServer.start({
+    pollTimeoutMs,
+    dataDir,
+    nodeArgs: launch.nodeArgs ?? [],
+    backend: postgres ? 'postgres' : 'sqlite',
+    ...(auth ? { auth } : {}),
+    ...(cli !== undefined ? { cli } : {}),
+  }).catch((err: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });

@@ -37,6 +37,8 @@ interface ReportOptions {
   activities: number;
   concurrency: number;
   client: ClientKind;
+  /** The build whose server ran, when not this one (--server-build). */
+  serverBuild?: string | undefined;
 }
 
 const CLIENT_NAMES: Record<ClientKind, string> = {
@@ -133,6 +135,7 @@ export function formatReport(opts: ReportOptions, results: readonly TargetResult
   const lines = [
     `Load: ${opts.workflows} workflows x ${opts.activities} sequential activities; ${opts.concurrency} starters, ${opts.concurrency} deciders, ${opts.concurrency} activity workers`,
     `Driver: one Node process; its loops' client: ${CLIENT_NAMES[opts.client]} (checks and wake-up probe: the SDK)`,
+    ...(opts.serverBuild !== undefined ? [`OpenSWF server: the build in ${opts.serverBuild} (not this driver's own)`] : []),
     `Targets run one after the other, each on a fresh server${withRatio ? (authOn ? '; ratio = auth on / auth off' : byPg ? '; ratio = PostgreSQL / SQLite (latency: below 1 means PostgreSQL is faster)' : '; ratio = openswf / moto (latency: below 1 means OpenSWF is faster)') : ''}.`,
     '',
     ...table(summary),

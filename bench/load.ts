@@ -9,13 +9,17 @@
  *   npm run bench -- [--workflows 200] [--activities 3] [--concurrency 4]
  *                    [--target both|openswf|openswf-pg|moto|auth|pg|LIST] [--endpoint http://host:port]
  *                    [--poll-timeout-ms 60000] [--data-parent DIR] [--time-limit 300] [--stall 30]
- *                    [--cpu-prof DIR] [--client sdk|http]
+ *                    [--cpu-prof DIR] [--client sdk|http] [--server-build DIR]
  *
  * `--client` picks what drives the run phase's loops: `sdk` (default), @aws-sdk/client-swf as
  * users run it; `http`, the lean node:http client of bench/http-client.ts, for measuring the
  * server when the SDK's own CPU (more per request than the server's) would cap it on a machine
  * the driver shares. The loops, their checks and the report are the same for both; the checks
  * after the run and the wake-up probe always use the SDK.
+ *
+ * `--server-build DIR` runs another build's server (DIR is its output folder, e.g. an older
+ * commit's `dist`) under this build's driver: a before/after comparison then differs in the
+ * server only (an older build's own driver may cost the machine more, as one did).
  *
  * `--target auth` runs OpenSWF with authentication off and then on (SigV4 on every request, a
  * worker's IAM policy with conditions on every call and decision), side by side.
@@ -27,7 +31,9 @@
  * after --stall seconds without progress. The exit code is 1 when OpenSWF fails a check
  * (moto's failures are findings about moto, printed but not fatal).
  */
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { DescribeWorkflowExecutionCommand, SWFClient, type Decision, type HistoryEvent } from '@aws-sdk/client-swf';
@@ -54,6 +60,8 @@ interface LoadOptions {
   cpuProfDir: string | undefined;
   /** What drives the run phase's loops: the AWS SDK v3 or the lean HTTP client. */
   client: ClientKind;
+  /** Another build's output folder whose server runs instead of this build's (--server-build). */
+  serverBuild: string | undefined;
 }
 
 /** Latencies (ms) of finished requests per operation, and failed requests by fault name. */
@@ -416,9 +424,10 @@ async function launch(target: TargetName, opts: LoadOptions): Promise<LaunchedSe
   if (opts.endpoint && target === 'openswf+auth' && bench) return { ...attachEndpoint(target, opts.endpoint), credentials: { accessKeyId: bench.accessKeyId, secretAccessKey: bench.secretAccessKey } };
   if (opts.endpoint) return attachEndpoint(target, opts.endpoint);
   const nodeArgs = opts.cpuProfDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  if (target === 'openswf+auth') return launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs, BENCH_AUTH);
-  if (target === 'openswf-pg') return launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs, undefined, true);
-  return target === 'openswf' ? launchOpenSwf(opts.pollTimeoutMs, opts.dataParent, nodeArgs) : launchMoto();
+  const common = { pollTimeoutMs: opts.pollTimeoutMs, dataParent: opts.dataParent, nodeArgs, serverBuild: opts.serverBuild };
+  if (target === 'openswf+auth') return launchOpenSwf({ ...common, auth: BENCH_AUTH });
+  if (target === 'openswf-pg') return launchOpenSwf({ ...common, postgres: true });
+  return target === 'openswf' ? launchOpenSwf(common) : launchMoto();
 }
 
 function parseOptions(argv: string[]): LoadOptions {
@@ -436,6 +445,7 @@ function parseOptions(argv: string[]): LoadOptions {
       stall: { type: 'string', default: '30' },
       'cpu-prof': { type: 'string' },
       client: { type: 'string', default: 'sdk' },
+      'server-build': { type: 'string' },
     },
   });
   const positive = (name: string, raw: string): number => {
@@ -450,6 +460,9 @@ function parseOptions(argv: string[]): LoadOptions {
   if (targets.some((t) => !single.includes(t))) usage(`--target must be openswf, openswf+auth, openswf-pg, moto, both, auth, pg or a comma-separated list of the single targets`);
   const client = values.client;
   if (client !== 'sdk' && client !== 'http') usage(`--client must be sdk (the AWS SDK v3) or http (the lean client of bench/http-client.ts), not ${client}`);
+  const serverBuild = values['server-build'];
+  if (serverBuild !== undefined && !existsSync(join(serverBuild, 'src/cli/main.js'))) usage(`--server-build must name a build's output folder (with src/cli/main.js): ${serverBuild}`);
+  if (serverBuild !== undefined && values.endpoint) usage('--server-build starts a server; --endpoint benches one already running: not both');
   if (values.endpoint && targets.length > 1) usage('--endpoint benches one running server: name it with --target openswf, openswf-pg or moto');
   return {
     workflows: positive('workflows', values.workflows),
@@ -463,11 +476,12 @@ function parseOptions(argv: string[]): LoadOptions {
     stallS: positive('stall', values.stall),
     cpuProfDir: values['cpu-prof'],
     client,
+    serverBuild,
   };
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|openswf-pg|moto|both|auth|pg|LIST] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S] [--cpu-prof DIR] [--client sdk|http]\n`);
+  process.stderr.write(`${message}\nusage: node dist/bench/load.js [--workflows N] [--activities K] [--concurrency C] [--target openswf|openswf-pg|moto|both|auth|pg|LIST] [--endpoint URL] [--poll-timeout-ms MS] [--data-parent DIR] [--time-limit S] [--stall S] [--cpu-prof DIR] [--client sdk|http] [--server-build DIR]\n`);
   process.exit(2);
 }
 

@@ -52,6 +52,11 @@ export interface ServerOptions {
   /** Flags for node itself, before the script (benchmarks: `--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
   /**
+   * The `openswf` script to run (a build's `src/cli/main.js`); default this build's. Benchmarks
+   * run an older build's server under this build's driver, so both sides meet the same client.
+   */
+  cli?: string;
+  /**
    * Turns authentication on with this identities file (written to the data folder and passed
    * as --auth). `client(name)` then signs as that user; `now()`/`advance()` sign as `admin`
    * (default: the user named "admin").
@@ -134,7 +139,7 @@ export class TestServer {
     }
     const args = [
       ...(options.nodeArgs ?? []),
-      CLI,
+      options.cli ?? CLI,
       'serve',
       '--port',
       '0',
