@@ -179,7 +179,12 @@ describe('web console', { skip: missing }, async () => {
     await page.click('dialog[open] .advance button[type=submit]');
     await page.waitForSelector('dialog[open] .fault ::-p-text(Type a duration)');
     assert.equal(await countOf(page, 'dialog[open] [role=status]'), 0, 'the previous answer is gone');
-    await page.$eval('dialog[open] .advance input', (input) => void ((input as unknown as { value: string }).value = ''));
+    // Cleared with the keyboard, as a user would: a value set on the element behind the
+    // component's back is put back by its next render (the dialog re-renders with each poll).
+    const stale = await page.$eval('dialog[open] .advance input', (input) => (input as unknown as { value: string }).value.length);
+    await page.focus('dialog[open] .advance input');
+    await page.keyboard.press('End');
+    for (let i = 0; i < stale; i++) await page.keyboard.press('Backspace');
     const typedFrom = await server.now();
     await page.type('dialog[open] .advance input', '1h30m');
     await page.click('dialog[open] .advance button[type=submit]');
