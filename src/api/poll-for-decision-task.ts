@@ -68,11 +68,11 @@ async function claimDecisionTask(s: Services, domain: string, taskList: string, 
 }
 
 export const pollForDecisionTask: Handler<'PollForDecisionTask'> = async (input, s, request) => {
-  await requireDomain(s.store, input.domain);
   const reverse = input.reverseOrder === true;
   let claimed: ClaimedDecisionTask | undefined;
   let after: number | undefined;
   if (input.nextPageToken !== undefined) {
+    await requireDomain(s.store, input.domain);
     const c = decodeCursor(input.nextPageToken, isDecisionTaskCursor);
     // A token only reads runs of the domain it is presented with.
     const state = await s.store.getExecutionKey(c.r);
@@ -82,9 +82,10 @@ export const pollForDecisionTask: Handler<'PollForDecisionTask'> = async (input,
   } else {
     const key = { domain: input.domain, kind: 'decision' as const, taskList: input.taskList.name };
     try {
-      claimed = await s.dispatcher.poll(key, s.settings.pollTimeoutMs, request.signal, () =>
-        claimDecisionTask(s, input.domain, input.taskList.name, input.identity, request),
-      );
+      // The domain is read only when no task is there at once (see PollForActivityTask).
+      claimed = await s.dispatcher.poll(key, s.settings.pollTimeoutMs, request.signal, () => claimDecisionTask(s, input.domain, input.taskList.name, input.identity, request), {
+        whenEmpty: async () => void (await requireDomain(s.store, input.domain)),
+      });
     } catch (err) {
       if (err instanceof ClientGone) return EMPTY;
       throw err;

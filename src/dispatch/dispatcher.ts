@@ -77,8 +77,19 @@ export class Dispatcher {
   /**
    * Polls until `claim` yields a task, `timeoutMs` passes, or `signal` aborts.
    * `recheckMs` bounds each wait, so a missed wake-up costs at most that much latency.
+   * `whenEmpty` runs once, the first time the list has nothing to hand out, before the poll
+   * waits or answers empty: a check a poll that gets a task at once can do without (its task
+   * proves it), such as whether the domain exists; what it throws, the poll throws.
    */
-  async poll<T>(key: TaskListKey, timeoutMs: number, signal: AbortSignal, claim: () => Promise<T | undefined>, recheckMs = 5_000): Promise<T | undefined> {
+  async poll<T>(
+    key: TaskListKey,
+    timeoutMs: number,
+    signal: AbortSignal,
+    claim: () => Promise<T | undefined>,
+    options: { recheckMs?: number; whenEmpty?: () => Promise<void> } = {},
+  ): Promise<T | undefined> {
+    const recheckMs = options.recheckMs ?? 5_000;
+    let whenEmpty = options.whenEmpty;
     const id = taskListId(key);
     const l = this.list(id);
     if (l.pollers >= this.maxPollersPerTaskList) {
@@ -97,6 +108,11 @@ export class Dispatcher {
           throw err;
         }
         if (task !== undefined) return task;
+        if (whenEmpty !== undefined) {
+          const check = whenEmpty;
+          whenEmpty = undefined;
+          await check(); // a task added meanwhile moves the generation: the check below claims again
+        }
         const remaining = deadline - Date.now();
         if (remaining <= 0 || signal.aborted || this.draining) return undefined;
         if (l.generation !== generation) continue;

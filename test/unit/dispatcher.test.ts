@@ -83,3 +83,34 @@ test('a poll on a list the store says is empty runs no claim', async () => {
   assert.equal(await poll, undefined);
   assert.equal(claims, 0);
 });
+
+test('the empty-list check runs only when there is no task at once, once, before the wait, and its fault is the poll’s', async () => {
+  const d = new Dispatcher(100);
+  let checks = 0;
+  const whenEmpty = async () => void checks++;
+  // A task at once: no check (the task proves what the check would).
+  assert.equal(await d.poll(key, 10_000, new AbortController().signal, async () => 't0', { whenEmpty }), 't0');
+  assert.equal(checks, 0);
+
+  // No task: the check runs once, before the poll waits; a wake-up does not run it again.
+  const tasks: string[] = [];
+  const abort = new AbortController();
+  const waiting = d.poll(key, 10_000, abort.signal, async () => tasks.shift(), { whenEmpty });
+  await turns();
+  assert.equal(checks, 1);
+  d.notify([{ ...key, tasks: 1 }]); // woken with nothing to claim: waits again
+  await turns();
+  tasks.push('t1');
+  d.notify([{ ...key, tasks: 1 }]);
+  assert.equal(await waiting, 't1');
+  assert.equal(checks, 1);
+
+  // A check that throws ends the poll with its error, before any wait.
+  const refused = d.poll(key, 10_000, new AbortController().signal, async () => undefined, {
+    whenEmpty: async () => {
+      throw new Error('Unknown domain: d');
+    },
+  });
+  await assert.rejects(refused, /Unknown domain: d/);
+  abort.abort();
+});
