@@ -15,18 +15,16 @@ const MODULE = fileURLToPath(new URL('../../src/cli/young-generation.js', import
 /** The young generation's size (MiB) after a burst of allocation, in a fresh node process. */
 function youngGenerationAfterBurst(bound: boolean, nodeArgs: string[] = [], startWorker = false): number {
   // With startWorker, a worker thread starts (as the SQLite store's checkpoint worker does) and
-  // the burst runs once it is online and idle.
+  // the burst runs once it is online.
   const script = `
     import { getHeapSpaceStatistics } from 'node:v8';
     import { Worker } from 'node:worker_threads';
-    import { setTimeout as sleep } from 'node:timers/promises';
     import { boundYoungGeneration } from ${JSON.stringify(MODULE)};
     if (${bound}) boundYoungGeneration(process.execArgv, process.env.NODE_OPTIONS);
     let worker;
     if (${startWorker}) {
       worker = new Worker('setInterval(() => {}, 1000)', { eval: true });
       await new Promise((online) => worker.once('online', online));
-      await sleep(100);
     }
     let keep = [];
     for (let i = 0; i < 3e6; i++) { keep.push({ a: i, b: 'x' + i }); if (keep.length > 20000) keep = []; }
