@@ -86,10 +86,7 @@ export class PgOperations implements StoreTx {
     if (this.queued.length === 0) {
       result = await this.db.query<Row>(sql, encoded);
     } else {
-      const text = [...this.queued, inline(sql, encoded)].join(';\n');
-      this.queued = [];
-      this.begun = true;
-      result = lastResult(await this.db.query<Row>(text));
+      result = lastResult(await this.sendQueuedWith(inline(sql, encoded)));
     }
     for (const row of result.rows) decodeRow(row);
     return result;
@@ -113,11 +110,15 @@ export class PgOperations implements StoreTx {
       this.queued = [];
       return;
     }
-    this.queued.push('COMMIT');
-    const text = this.queued.join(';\n');
+    await this.sendQueuedWith('COMMIT');
+  }
+
+  /** The queued statements and `last` in one simple-protocol round trip; BEGIN has then reached the server. */
+  private sendQueuedWith(last: string): Promise<QueryResult<Row> | QueryResult<Row>[]> {
+    const text = [...this.queued, last].join(';\n');
     this.queued = [];
     this.begun = true;
-    await this.db.query(text);
+    return this.db.query<Row>(text);
   }
 
   /** Whether the server has a transaction open for this one (ROLLBACK needed after a failure). */
