@@ -160,7 +160,8 @@ export class PostgresStore implements Store {
       }
       client.release();
       this.notifier.committed(changes);
-      if (changes.addedTaskLists.length > 0) this.announceTasks(changes.addedTaskLists);
+      const added = changes.addedTaskLists; // a fresh copy per read: read once
+      if (added.length > 0) this.announceTasks(added);
       if (changes.earliestDueAt !== undefined) this.announceTimer(changes.earliestDueAt);
       return result;
     }
