@@ -118,14 +118,20 @@ await ifPostgres(() => {
     });
     after(() => store.close());
 
-    it('claims a task, updates its run and commits in two round trips, reading the run once', async () => {
+    /** An emptied database holding one stored run with its events. */
+    async function freshRun(runId: string, workflowId: string) {
       await db.truncate();
-      const { state, events } = makeRun({ runId: 'r1', workflowId: 'w1' });
+      const run = makeRun({ runId, workflowId });
       await store.transaction(async (tx) => {
-        await tx.insertExecution(state);
-        await tx.appendEvents('r1', events);
-        await tx.enqueueTask({ token: 'tok', kind: 'decision', domain: 'd', taskList: 'tl', priority: 0, runId: 'r1', scheduledEventId: 2 });
+        await tx.insertExecution(run.state);
+        await tx.appendEvents(runId, run.events);
       });
+      return run;
+    }
+
+    it('claims a task, updates its run and commits in two round trips, reading the run once', async () => {
+      const { events } = await freshRun('r1', 'w1');
+      await store.transaction((tx) => tx.enqueueTask({ token: 'tok', kind: 'decision', domain: 'd', taskList: 'tl', priority: 0, runId: 'r1', scheduledEventId: 2 }));
       const { result, trips } = await countingTrips(() =>
         store.transaction(async (tx) => {
           const task = await tx.claimTask('d', 'decision', 'tl');
@@ -167,12 +173,7 @@ await ifPostgres(() => {
     });
 
     it('fails the whole transaction when a queued write fails, and keeps none of it', async () => {
-      await db.truncate();
-      const { state, events } = makeRun({ runId: 'r2', workflowId: 'w2' });
-      await store.transaction(async (tx) => {
-        await tx.insertExecution(state);
-        await tx.appendEvents('r2', events);
-      });
+      const { state, events } = await freshRun('r2', 'w2');
       await assert.rejects(
         store.transaction(async (tx) => {
           await tx.getExecution('r2');
