@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { Api, ApiError, type Credentials } from '../api.js';
+import { asApiError } from '../hooks.js';
 import { FaultMessage } from '../parts/common.js';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (c: Credentials) => void }): JSX.Element {
@@ -30,7 +31,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (c: Credentials) => void })
       // A refusal by policy means the keys are good: a caller allowed only some domain's calls
       // (not ListDomains) may still use the console's pages of that domain.
       if (err instanceof ApiError && (err.fault === 'OperationNotPermittedFault' || err.fault === 'AccessDeniedException')) onSignedIn(c);
-      else setError(err instanceof ApiError ? err : new ApiError('Error', String(err), 0));
+      else setError(asApiError(err));
     } finally {
       setBusy(false);
     }
